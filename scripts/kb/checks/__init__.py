@@ -1,0 +1,31 @@
+"""Every content check. Each is a function of the content model yielding Problems.
+
+`kb check` and the MkDocs build both call run(): one implementation of every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..load import Content
+from ..problems import Problem
+from . import dates, html_safety, placeholders, taxonomy_refs, titles, translations
+
+Check = Callable[[Content], Iterable[Problem]]
+
+ALL: list[Check] = [
+    placeholders.check,
+    html_safety.check,
+    taxonomy_refs.check,
+    dates.check,
+    titles.check,
+    translations.check,
+]
+
+
+def run(content: Content, checks: list[Check] | None = None) -> list[Problem]:
+    """Loading problems plus every check's, sorted by file and line, each once."""
+    found = set(content.problems)
+    for check in checks if checks is not None else ALL:
+        found.update(check(content))
+    return sorted(found, key=lambda p: (p.path, p.line or 0, p.message))

@@ -1,0 +1,19 @@
+"""Template placeholders (<REQUIRED: …>) must all be replaced before a page is published."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..load import Content
+from ..problems import Problem
+
+PLACEHOLDER = re.compile(r"<REQUIRED:\s*([^>]*)>")
+
+
+def check(content: Content) -> Iterator[Problem]:
+    for page in content.pages:
+        for number, line in enumerate(page.text.split("\n"), start=1):
+            for match in PLACEHOLDER.finditer(line):
+                what = match.group(1).strip() or "this part"
+                yield Problem(page.rel, number, f"placeholder left in: replace '<REQUIRED: {what}>' with {what}")

@@ -1,0 +1,47 @@
+"""Pages may only refer to taxonomy ids that exist; the message lists the valid ones.
+
+Works on the front matter as written, so an unknown id is reported even on a page that
+has other problems too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from ..load import Content
+from ..model import TAXONOMY_FIELDS
+from ..problems import Problem, rel
+
+
+def check(content: Content) -> Iterator[Problem]:
+    taxonomy = content.taxonomy
+    if taxonomy is None:
+        return
+    yield from _taxonomy_consistent(content)
+    for page in content.pages:
+        for key, kind in TAXONOMY_FIELDS.items():
+            value = page.raw(key)
+            items = value if isinstance(value, list) else [value]
+            valid = taxonomy.ids(kind)
+            for index, term in enumerate(items):
+                if isinstance(term, str) and "<REQUIRED:" not in term and term not in valid:
+                    loc = (key, index) if isinstance(value, list) else (key,)
+                    yield Problem(page.rel, page.line_of(*loc),
+                                  f"unknown {key} id '{term}': use one of {', '.join(valid)}")
+
+
+def _taxonomy_consistent(content: Content) -> Iterator[Problem]:
+    """Ids are unique in each list, a county is in one region, focus areas are numbered 1..n."""
+    taxonomy, doc = content.taxonomy, content.taxonomy_doc
+    path = rel(content.site.data_dir / "taxonomy.yml", content.site.root)
+    lists = {kind: taxonomy.ids(kind) for kind in ("focus_areas", "target_groups", "exploitation_forms", "actors", "regions")}
+    lists["counties"] = [c.id for r in taxonomy.regions for c in r.counties]
+    for kind, ids in lists.items():
+        for term, count in Counter(ids).items():
+            if count > 1:
+                yield Problem(path, doc.line_of((kind,)), f"the {kind} id '{term}' is used {count} times: ids must be unique")
+    numbers = sorted(f.number for f in taxonomy.focus_areas)
+    if numbers != list(range(1, len(numbers) + 1)):
+        yield Problem(path, doc.line_of(("focus_areas",)),
+                      f"focus areas are numbered {numbers}: number them 1 to {len(numbers)}, each once")

@@ -1,0 +1,72 @@
+"""The `kb` command: the same checks and reports for contributors, CI and the build."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import checks, load, model
+from .problems import summary
+from .site import SiteConfigError, find_root, load_site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kb", description="Kunskapsbanken's content tools.")
+    parser.add_argument("--root", type=Path, help="the project folder (default: the one holding mkdocs.yml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("check", help="check every page and data file; exit 1 on any problem")
+
+    schema = sub.add_parser("schema", help="write or compare the JSON Schemas in schemas/")
+    mode = schema.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write the schemas (default)")
+    mode.add_argument("--check", action="store_true", help="exit 1 if the files differ from the models")
+
+    args = parser.parse_args(argv)
+    try:
+        site = load_site(args.root.resolve() if args.root else find_root())
+    except SiteConfigError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        return _check(site)
+    return _schema(site.root, check_only=args.check)
+
+
+def _check(site) -> int:
+    content = load.load(site)
+    problems = checks.run(content)
+    for problem in problems:
+        print(problem)
+    pages = len(content.pages)
+    print(f"kb check: {pages} pages checked. {summary(problems)}")
+    return 1 if problems else 0
+
+
+def render_schema(schema: dict) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _schema(root: Path, check_only: bool) -> int:
+    folder = root / "schemas"
+    stale = []
+    for name, schema in model.json_schemas().items():
+        path, text = folder / name, render_schema(schema)
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if check_only:
+            stale.append(f"schemas/{name}: differs from the models: run `kb schema --write` and commit it")
+        else:
+            folder.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote schemas/{name}")
+    for line in stale:
+        print(line)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Read docs/ and data/ once into the content model, collecting every problem on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import frontmatter, yamlio
+from .model import PAGE_TYPES, PageBase, Taxonomy
+from .problems import Problem, rel
+from .site import Site
+from .validate import validate
+
+
+@dataclass
+class PageFile:
+    """One Markdown file: where it is, which page and language it is, and what it says."""
+
+    path: Path
+    rel: str  # as shown in messages, e.g. docs/manual/identifiering.en.md
+    key: str  # the page across languages: the docs-relative path without language suffix
+    lang: str
+    text: str = ""
+    body: str = ""
+    body_line: int = 1
+    doc: yamlio.YamlDoc | None = None
+    meta: PageBase | None = None
+
+    def raw(self, key: str) -> object:
+        """A front-matter value as written, even when the page failed validation."""
+        data = self.doc.data if self.doc else None
+        return data.get(key) if isinstance(data, dict) else None
+
+    def line_of(self, *loc: str | int) -> int:
+        return (self.doc.line_of(tuple(loc)) if self.doc else None) or 1
+
+
+@dataclass
+class Content:
+    site: Site
+    taxonomy: Taxonomy | None = None
+    taxonomy_doc: yamlio.YamlDoc | None = None
+    pages: list[PageFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    by_key: dict[tuple[str, str], PageFile] = field(default_factory=dict)
+
+    def page(self, key: str, lang: str) -> PageFile | None:
+        return self.by_key.get((key, lang))
+
+    def valid_pages(self) -> list[PageFile]:
+        return [p for p in self.pages if p.meta is not None]
+
+
+def load(site: Site) -> Content:
+    content = Content(site)
+    _load_taxonomy(content)
+    for path in sorted(site.docs_dir.rglob("*.md")):
+        if path.is_file():
+            content.pages.append(_load_page(path, content))
+    content.by_key = {(p.key, p.lang): p for p in content.pages}
+    return content
+
+
+def read_yaml_file(path: Path, site: Site, problems: list[Problem]) -> yamlio.YamlDoc | None:
+    """A data file as a YamlDoc, or None with the reason added to problems."""
+    name = rel(path, site.root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, f"cannot be read: {exc.strerror}"))
+        return None
+    try:
+        text = frontmatter.decode(raw)
+    except UnicodeDecodeError as exc:
+        line = frontmatter.bad_utf8_line(raw, exc)
+        problems.append(Problem(name, line, "is not UTF-8 text: save the file with UTF-8 encoding"))
+        return None
+    try:
+        return yamlio.load(text)
+    except yamlio.YamlError as exc:
+        problems.append(Problem(name, exc.line, exc.message))
+        return None
+
+
+def _load_taxonomy(content: Content) -> None:
+    path = content.site.data_dir / "taxonomy.yml"
+    if not path.is_file():
+        content.problems.append(
+            Problem(rel(path, content.site.root), None, "is missing: the taxonomy every page refers to")
+        )
+        return
+    doc = read_yaml_file(path, content.site, content.problems)
+    if doc is None:
+        return
+    taxonomy, problems = validate(Taxonomy, doc, rel(path, content.site.root))
+    content.problems.extend(problems)
+    content.taxonomy, content.taxonomy_doc = taxonomy, doc
+
+
+def page_identity(path: Path, site: Site) -> tuple[str, str]:
+    """(key, lang) from a file name: page.md is the default language, page.en.md English."""
+    relative = path.relative_to(site.docs_dir).as_posix()
+    stem = relative[: -len(".md")]
+    for lang in site.languages[1:]:
+        if stem.endswith("." + lang):
+            return stem[: -len(lang) - 1] + ".md", lang
+    return relative, site.default_language
+
+
+def _load_page(path: Path, content: Content) -> PageFile:
+    site = content.site
+    key, lang = page_identity(path, site)
+    page = PageFile(path, rel(path, site.root), key, lang)
+    add = content.problems.append
+    raw = path.read_bytes()
+    try:
+        page.text = frontmatter.decode(raw)
+    except UnicodeDecodeError as exc:
+        add(Problem(page.rel, frontmatter.bad_utf8_line(raw, exc), "is not UTF-8 text: save the file with UTF-8 encoding"))
+        return page
+    try:
+        split = frontmatter.split(page.text)
+    except frontmatter.FrontMatterError as exc:
+        add(Problem(page.rel, exc.line, exc.message))
+        return page
+    page.body, page.body_line = split.body, split.body_line
+    if split.front is None:
+        add(Problem(page.rel, 1, "has no front matter: start the file with a '---' block (see the template in CONTRIBUTING.md)"))
+        return page
+    try:
+        page.doc = yamlio.load(split.front, split.front_line)
+    except yamlio.YamlError as exc:
+        add(Problem(page.rel, exc.line, exc.message))
+        return page
+    data = page.doc.data
+    if not isinstance(data, dict):
+        add(Problem(page.rel, split.front_line, "the front matter should be 'key: value' lines"))
+        return page
+    page_type = data.get("type")
+    model = PAGE_TYPES.get(page_type) if isinstance(page_type, str) else None
+    if model is None:
+        valid = ", ".join(PAGE_TYPES)
+        if page_type is None:
+            add(Problem(page.rel, split.front_line, f"'type' is missing: add one of {valid}"))
+        else:
+            add(Problem(page.rel, page.line_of("type"), f"unknown type '{page_type}': use one of {valid}"))
+        return page
+    page.meta, problems = validate(model, page.doc, page.rel, split.front_line)
+    content.problems.extend(p for p in problems if not _has_placeholder(page.text, p.line))
+    return page
+
+
+def _has_placeholder(text: str, line: int | None) -> bool:
+    """Schema errors on a line with a template placeholder are said once, by the placeholder check."""
+    if not line:
+        return False
+    lines = text.split("\n")
+    return 0 < line <= len(lines) and "<REQUIRED:" in lines[line - 1]

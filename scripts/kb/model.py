@@ -1,0 +1,234 @@
+"""The content model: page types and taxonomy as typed models.
+
+The JSON Schemas in schemas/ are exported from these classes (`kb schema --write`),
+so editors and the checks agree by construction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from .dates import parse_iso_date
+
+IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://[^\s]+$")]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Status = Literal["draft", "review", "vetted"]
+
+#: Months between reviews, by page type, when a page sets no `review_in`. The one place.
+REVIEW_MONTHS: dict[str, int] = {
+    "page": 12,
+    "guidance": 12,
+    "legislation": 6,
+    "method": 12,
+    "focus_area": 12,
+    "manual_step": 12,
+    "checklist": 12,
+    "glossary": 12,
+}
+
+#: Front-matter keys that hold taxonomy ids, and the taxonomy list each refers to.
+TAXONOMY_FIELDS: dict[str, str] = {
+    "focus_areas": "focus_areas",
+    "target_groups": "target_groups",
+    "exploitation_forms": "exploitation_forms",
+    "actors": "actors",
+    "regions": "regions",
+    "focus_area": "focus_areas",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- taxonomy -------------------------------------------------------------------------
+
+
+class Labels(Strict):
+    sv: Text
+    en: Text
+
+
+class Term(Strict):
+    id: Id
+    label: Labels
+
+
+class FocusArea(Term):
+    number: int = Field(ge=1, description="The number the national action plan gives the area")
+
+
+class County(Term):
+    confirmed: bool = Field(description="false while the county's region is inferred, not confirmed")
+
+
+class Region(Term):
+    counties: list[County] = Field(min_length=1)
+
+
+class Taxonomy(Strict):
+    """data/taxonomy.yml: the ids pages refer to, each with Swedish and English labels."""
+
+    focus_areas: list[FocusArea] = Field(min_length=1)
+    target_groups: list[Term] = Field(min_length=1)
+    exploitation_forms: list[Term] = Field(min_length=1)
+    actors: list[Term] = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+
+    def ids(self, kind: str) -> list[str]:
+        return [term.id for term in getattr(self, kind)]
+
+    def label(self, kind: str, term_id: str, lang: str) -> str:
+        for term in getattr(self, kind):
+            if term.id == term_id:
+                return getattr(term.label, lang, None) or term.label.sv
+        return term_id
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+class Source(Strict):
+    title: Text
+    url: HttpsUrl
+    checked_on: IsoDate | None = None
+
+
+class Statute(Strict):
+    """The provision a legislation summary is about, and when it was last checked."""
+
+    name: Text = Field(description="The act, e.g. Brottsbalken")
+    sfs: Annotated[str, StringConstraints(pattern=r"^\d{4}:\d{1,4}$")] = Field(
+        description="The act's SFS number, e.g. 1962:700"
+    )
+    chapter: int | None = Field(default=None, ge=1, description="Chapter (kapitel), if the act has chapters")
+    section: Annotated[str, StringConstraints(pattern=r"^\d+( [a-z])?$")] = Field(
+        description="Section (paragraf), e.g. 1 a"
+    )
+    url: HttpsUrl = Field(description="The official consolidated text")
+    checked_on: IsoDate = Field(description="When the summary was last checked against the official text")
+
+
+class PageBase(Strict):
+    type: str
+    title: Text
+    summary: Text
+    owner: Text = Field(description="The role responsible for the page, never a private person")
+    status: Status
+    last_reviewed_on: IsoDate
+    review_in: int | None = Field(default=None, ge=1, le=36, description="Months until the next review")
+    keywords: list[Text] = Field(default_factory=list, description="Extra words search should match")
+    sources: list[Source] = Field(default_factory=list)
+    source_revision: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] | None = Field(
+        default=None, description="Translations only: the revision of the source page translated"
+    )
+    focus_areas: list[Id] = Field(default_factory=list)
+    target_groups: list[Id] = Field(default_factory=list)
+    exploitation_forms: list[Id] = Field(default_factory=list)
+    actors: list[Id] = Field(default_factory=list)
+    regions: list[Id] = Field(default_factory=list)
+
+    @property
+    def review_months(self) -> int:
+        return self.review_in or REVIEW_MONTHS[self.type]
+
+
+class PlainPage(PageBase):
+    type: Literal["page"]
+
+
+class GuidancePage(PageBase):
+    type: Literal["guidance"]
+    actors: list[Id] = Field(min_length=1, description="The professions the guidance is for")
+
+
+class LegislationPage(PageBase):
+    type: Literal["legislation"]
+    statute: Statute = Field(description="the provision: name, sfs, chapter, section, url, checked_on")
+
+
+class FocusAreaPage(PageBase):
+    type: Literal["focus_area"]
+    focus_area: Id = Field(description="the id of the focus area the page describes")
+
+
+class ManualStepPage(PageBase):
+    type: Literal["manual_step"]
+    step: int = Field(ge=1, le=6, description="the step's number in the manual, 1 to 6")
+
+
+class ChecklistPage(PageBase):
+    type: Literal["checklist"]
+    target_groups: list[Id] = Field(min_length=1)
+    exploitation_forms: list[Id] = Field(min_length=1)
+
+
+class GlossaryPage(PageBase):
+    type: Literal["glossary"]
+
+
+class MethodPage(PageBase):
+    type: Literal["method"]
+    problem: Text = Field(description="The problem the method answers")
+    focus_areas: list[Id] = Field(min_length=1)
+    regions: list[Id] = Field(min_length=1)
+    target_groups: list[Id] = Field(min_length=1)
+    contact_role: Text = Field(description="Who to ask about the method (a role)")
+    vetted_by: Text | None = Field(default=None, description="The role that vetted the method")
+    vetted_on: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _vetting_recorded(self) -> MethodPage:
+        if self.status == "vetted" and not (self.vetted_by and self.vetted_on):
+            raise ValueError("a vetted method needs vetted_by (a role) and vetted_on (a date)")
+        return self
+
+
+PAGE_TYPES: dict[str, type[PageBase]] = {
+    "page": PlainPage,
+    "guidance": GuidancePage,
+    "legislation": LegislationPage,
+    "focus_area": FocusAreaPage,
+    "manual_step": ManualStepPage,
+    "checklist": ChecklistPage,
+    "glossary": GlossaryPage,
+    "method": MethodPage,
+}
+assert set(PAGE_TYPES) == set(REVIEW_MONTHS)
+
+Page = Annotated[
+    PlainPage
+    | GuidancePage
+    | LegislationPage
+    | FocusAreaPage
+    | ManualStepPage
+    | ChecklistPage
+    | GlossaryPage
+    | MethodPage,
+    Field(discriminator="type"),
+]
+
+
+class PageFrontMatter(BaseModel):
+    """Root model for the exported JSON Schema of a page's front matter."""
+
+    page: Page
+
+
+def json_schemas() -> dict[str, dict]:
+    """The schemas written to schemas/, by file name."""
+    page = PageFrontMatter.model_json_schema()["$defs"]
+    page_schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Kunskapsbanken page front matter",
+        "oneOf": [{"$ref": f"#/$defs/{cls.__name__}"} for cls in PAGE_TYPES.values()],
+        "$defs": page,
+    }
+    taxonomy = Taxonomy.model_json_schema()
+    taxonomy["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return {"page.schema.json": page_schema, "taxonomy.schema.json": taxonomy}

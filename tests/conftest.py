@@ -1,0 +1,62 @@
+"""Shared test helpers: project copies in temporary folders, and running kb and mkdocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-24"  # fixed 'today' for every check the tests run
+
+
+def env(**extra: str) -> dict[str, str]:
+    values = dict(os.environ, KB_TODAY=TODAY, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
+    values.update(extra)
+    return values
+
+
+def make_site(tmp_path: Path, docs: Path | None = None, data: Path | None = None) -> Path:
+    """A copy of the project's site sources; docs and data replaced when given."""
+    site = tmp_path / "project"
+    site.mkdir()
+    shutil.copy2(ROOT / "mkdocs.yml", site / "mkdocs.yml")
+    shutil.copytree(docs or ROOT / "docs", site / "docs")
+    shutil.copytree(ROOT / "data", site / "data")
+    if data:
+        shutil.copytree(data, site / "data", dirs_exist_ok=True)
+    for shared in ("overrides", "scripts"):
+        (site / shared).symlink_to(ROOT / shared)
+    return site
+
+
+def run(args: list[str], cwd: Path, timeout: int = 300, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env(**extra), capture_output=True, text=True, timeout=timeout)
+
+
+def kb(*args: str, cwd: Path = ROOT, **extra: str) -> subprocess.CompletedProcess:
+    return run([str(BIN / "kb"), *args], cwd, **extra)
+
+
+def mkdocs_build(project: Path, out: Path, *extra_args: str) -> subprocess.CompletedProcess:
+    return run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(out), *extra_args], project)
+
+
+def assert_clean_run(result: subprocess.CompletedProcess) -> None:
+    """Whatever the outcome, the user never sees a Python traceback."""
+    assert "Traceback" not in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site, built once for every test that reads its output."""
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

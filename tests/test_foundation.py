@@ -1,0 +1,124 @@
+"""The skeleton: the site builds in both languages, strictly, and broken links stop it."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from urllib.parse import urljoin
+from pathlib import Path
+
+from conftest import ROOT, assert_clean_run, env, make_site, mkdocs_build
+
+
+def html_lang(path: Path) -> str:
+    match = re.search(r"<html[^>]*\blang=\"([^\"]+)\"", path.read_text(encoding="utf-8"))
+    assert match, f"{path} has no <html lang>"
+    return match.group(1)
+
+
+def test_both_languages_are_built_with_their_language(built_site):
+    assert html_lang(built_site / "index.html") == "sv"
+    assert html_lang(built_site / "en" / "index.html") == "en"
+
+
+def test_start_page_tells_what_to_do_first_in_both_languages(built_site):
+    for page in (built_site / "index.html", built_site / "en" / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        for number in ("112", "114 14", "020-39 00 00"):
+            assert number in text, f"{number} missing from {page}"
+
+
+def switcher_targets(page: Path, site: Path) -> dict[str, str]:
+    """hreflang -> the site path the language switcher of a built page leads to."""
+    url = "http://site/" + page.relative_to(site).as_posix().removesuffix("index.html")
+    links = re.findall(r'<a href="([^"]*)" hreflang="([^"]+)" class="md-select__link"',
+                       page.read_text(encoding="utf-8"))
+    return {lang: urljoin(url, href).removeprefix("http://site") for href, lang in links}
+
+
+def test_language_switcher_lands_on_the_same_page(built_site):
+    pairs = 0
+    for english in (built_site / "en").rglob("index.html"):
+        swedish = built_site / english.relative_to(built_site / "en")
+        if not swedish.is_file():
+            continue
+        path = "/" + swedish.relative_to(built_site).as_posix().removesuffix("index.html")
+        assert switcher_targets(swedish, built_site) == {"sv": path, "en": "/en" + path}
+        assert switcher_targets(english, built_site) == {"sv": path, "en": "/en" + path}
+        pairs += 1
+    assert pairs >= 1
+
+
+def test_no_fonts_or_scripts_from_other_origins(built_site):
+    for page in (built_site / "index.html", built_site / "en" / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        scripts = re.findall(r'<script[^>]+src="((?:https?:)?//[^"]+)"', text)
+        loaded = re.findall(r'<link[^>]+rel="(?:stylesheet|preconnect|preload|dns-prefetch|icon|manifest)"'
+                            r'[^>]+href="((?:https?:)?//[^"]+)"', text)
+        foreign = scripts + loaded
+        assert foreign == [], f"{page} loads {foreign}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        f"---\ntitle: {title}\nsummary: En testsida.\ntype: page\nowner: Redaktionen\n"
+        f"status: draft\nlast_reviewed_on: 2026-01-01\n---\n\n# {title}\n\n{body}\n"
+    )
+
+
+def test_broken_internal_link_fails_the_build_naming_the_page(tmp_path):
+    project = make_site(tmp_path)
+    (project / "docs" / "trasig.md").write_text(_page("Trasig länk", "Se [sidan](finns-inte.md)."))
+    result = mkdocs_build(project, tmp_path / "out")
+    assert_clean_run(result)
+    assert result.returncode == 1
+    assert "trasig.md" in result.stderr and "finns-inte.md" in result.stderr
+
+
+def test_missing_anchor_fails_the_build_naming_the_page(tmp_path):
+    project = make_site(tmp_path)
+    (project / "docs" / "ankare.md").write_text(_page("Fel ankare", "Se [start](index.md#finns-inte)."))
+    result = mkdocs_build(project, tmp_path / "out")
+    assert result.returncode == 1
+    assert "ankare.md" in result.stderr and "finns-inte" in result.stderr
+
+
+def test_the_same_site_with_valid_links_builds(tmp_path):
+    """The counterpart of the two above: a good link does not fail the build."""
+    project = make_site(tmp_path)
+    (project / "docs" / "hel.md").write_text(_page("Hel länk", "Se [start](index.md#gor-sa-har-forst)."))
+    result = mkdocs_build(project, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_make_serve_answers_within_a_minute():
+    port = _free_port()
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"ADDR=127.0.0.1:{port}"],
+        cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline, body = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    body = response.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.5)
+        assert "114 14" in body, "make serve did not answer with the start page within a minute"
+    finally:
+        import os
+        import signal
+
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
