@@ -23,9 +23,13 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def make_site(tmp_path: Path, docs: Path | None = None, data: Path | None = None) -> Path:
-    """A copy of the project's site sources; docs and data replaced when given."""
+    """A copy of the project's site sources (docs and data replaced when given) that
+    `make` works in: the Makefile and lock are copied, the set-up .venv is shared."""
     site = tmp_path / "project"
-    site.mkdir()
+    site.mkdir(parents=True)
+    for name in ("Makefile", "pyproject.toml", "requirements.lock"):
+        shutil.copy2(ROOT / name, site / name)
+    (site / ".venv").symlink_to(ROOT / ".venv")
     shutil.copy2(ROOT / "mkdocs.yml", site / "mkdocs.yml")
     shutil.copytree(docs or ROOT / "docs", site / "docs")
     shutil.copytree(ROOT / "data", site / "data")

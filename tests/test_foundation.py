@@ -7,8 +7,8 @@ import socket
 import subprocess
 import time
 import urllib.request
-from urllib.parse import urljoin
 from pathlib import Path
+from urllib.parse import urljoin
 
 from conftest import ROOT, assert_clean_run, env, make_site, mkdocs_build
 

@@ -116,7 +116,8 @@ def _load_page(path: Path, content: Content) -> PageFile:
     try:
         page.text = frontmatter.decode(raw)
     except UnicodeDecodeError as exc:
-        add(Problem(page.rel, frontmatter.bad_utf8_line(raw, exc), "is not UTF-8 text: save the file with UTF-8 encoding"))
+        line = frontmatter.bad_utf8_line(raw, exc)
+        add(Problem(page.rel, line, "is not UTF-8 text: save the file with UTF-8 encoding"))
         return page
     try:
         split = frontmatter.split(page.text)
@@ -125,12 +126,14 @@ def _load_page(path: Path, content: Content) -> PageFile:
         return page
     page.body, page.body_line = split.body, split.body_line
     if split.front is None:
-        add(Problem(page.rel, 1, "has no front matter: start the file with a '---' block (see the template in CONTRIBUTING.md)"))
+        add(Problem(page.rel, 1, "has no front matter: start the file with a '---' block "
+                                 "(see the template in CONTRIBUTING.md)"))
         return page
     try:
         page.doc = yamlio.load(split.front, split.front_line)
     except yamlio.YamlError as exc:
-        add(Problem(page.rel, exc.line, exc.message))
+        if not _has_placeholder(page.text, exc.line):
+            add(Problem(page.rel, exc.line, exc.message))
         return page
     data = page.doc.data
     if not isinstance(data, dict):
@@ -151,7 +154,7 @@ def _load_page(path: Path, content: Content) -> PageFile:
 
 
 def _has_placeholder(text: str, line: int | None) -> bool:
-    """Schema errors on a line with a template placeholder are said once, by the placeholder check."""
+    """Errors on a line with a template placeholder are said once, by the placeholder check."""
     if not line:
         return False
     lines = text.split("\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from .dates import parse_iso_date
 
@@ -127,11 +127,12 @@ class PageBase(Strict):
     source_revision: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] | None = Field(
         default=None, description="Translations only: the revision of the source page translated"
     )
-    focus_areas: list[Id] = Field(default_factory=list)
-    target_groups: list[Id] = Field(default_factory=list)
-    exploitation_forms: list[Id] = Field(default_factory=list)
-    actors: list[Id] = Field(default_factory=list)
-    regions: list[Id] = Field(default_factory=list)
+    # Taxonomy ids (checked against data/taxonomy.yml by checks/taxonomy_refs.py).
+    focus_areas: list[Text] = Field(default_factory=list)
+    target_groups: list[Text] = Field(default_factory=list)
+    exploitation_forms: list[Text] = Field(default_factory=list)
+    actors: list[Text] = Field(default_factory=list)
+    regions: list[Text] = Field(default_factory=list)
 
     @property
     def review_months(self) -> int:
@@ -144,7 +145,7 @@ class PlainPage(PageBase):
 
 class GuidancePage(PageBase):
     type: Literal["guidance"]
-    actors: list[Id] = Field(min_length=1, description="The professions the guidance is for")
+    actors: list[Text] = Field(min_length=1, description="The professions the guidance is for")
 
 
 class LegislationPage(PageBase):
@@ -154,7 +155,7 @@ class LegislationPage(PageBase):
 
 class FocusAreaPage(PageBase):
     type: Literal["focus_area"]
-    focus_area: Id = Field(description="the id of the focus area the page describes")
+    focus_area: Text = Field(description="the id of the focus area the page describes")
 
 
 class ManualStepPage(PageBase):
@@ -164,8 +165,8 @@ class ManualStepPage(PageBase):
 
 class ChecklistPage(PageBase):
     type: Literal["checklist"]
-    target_groups: list[Id] = Field(min_length=1)
-    exploitation_forms: list[Id] = Field(min_length=1)
+    target_groups: list[Text] = Field(min_length=1)
+    exploitation_forms: list[Text] = Field(min_length=1)
 
 
 class GlossaryPage(PageBase):
@@ -175,18 +176,12 @@ class GlossaryPage(PageBase):
 class MethodPage(PageBase):
     type: Literal["method"]
     problem: Text = Field(description="The problem the method answers")
-    focus_areas: list[Id] = Field(min_length=1)
-    regions: list[Id] = Field(min_length=1)
-    target_groups: list[Id] = Field(min_length=1)
+    focus_areas: list[Text] = Field(min_length=1)
+    regions: list[Text] = Field(min_length=1)
+    target_groups: list[Text] = Field(min_length=1)
     contact_role: Text = Field(description="Who to ask about the method (a role)")
     vetted_by: Text | None = Field(default=None, description="The role that vetted the method")
-    vetted_on: IsoDate | None = None
-
-    @model_validator(mode="after")
-    def _vetting_recorded(self) -> MethodPage:
-        if self.status == "vetted" and not (self.vetted_by and self.vetted_on):
-            raise ValueError("a vetted method needs vetted_by (a role) and vetted_on (a date)")
-        return self
+    vetted_on: IsoDate | None = Field(default=None, description="When the method was vetted")
 
 
 PAGE_TYPES: dict[str, type[PageBase]] = {

@@ -40,7 +40,7 @@ def _message(model: type[BaseModel], loc: tuple, error: dict) -> str:
     value = error.get("input")
     if kind == "missing":
         help_text = _description(model, loc)
-        return f"'{name}' is missing: add it{f' ({help_text})' if help_text else ''}"
+        return f"'{name}' is missing: add it{f' ({help_text[0].lower()}{help_text[1:]})' if help_text else ''}"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""

@@ -52,6 +52,10 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = _Loader(text).get_single_data() if node is not None else None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 + offset if mark else first_line
+        raise YamlError(line, "YAML tags (words starting with !) are not allowed: write a plain value") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + offset if mark else None

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from ..load import Content
 from ..problems import Problem
-from . import dates, html_safety, placeholders, taxonomy_refs, titles, translations
+from . import dates, html_safety, placeholders, taxonomy_refs, titles, translations, vetting
 
 Check = Callable[[Content], Iterable[Problem]]
 
@@ -20,6 +20,7 @@ ALL: list[Check] = [
     dates.check,
     titles.check,
     translations.check,
+    vetting.check,
 ]
 
 

@@ -47,7 +47,8 @@ class _Scanner(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
         if tag in UNSAFE_TAGS:
-            self.found.append((line, f"<{tag}> is not allowed in pages: remove it (ask a maintainer if you need to embed something)"))
+            self.found.append((line, f"<{tag}> is not allowed in pages: remove it "
+                                     "(ask a maintainer if you need to embed something)"))
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append((line, f"the event-handler attribute '{name}' on <{tag}> runs code: remove it"))

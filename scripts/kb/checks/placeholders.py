@@ -16,4 +16,5 @@ def check(content: Content) -> Iterator[Problem]:
         for number, line in enumerate(page.text.split("\n"), start=1):
             for match in PLACEHOLDER.finditer(line):
                 what = match.group(1).strip() or "this part"
-                yield Problem(page.rel, number, f"placeholder left in: replace '<REQUIRED: {what}>' with {what}")
+                yield Problem(page.rel, number,
+                              f"template placeholder left in: replace '<REQUIRED: {what}>' with {what}")

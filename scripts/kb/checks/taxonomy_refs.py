@@ -6,7 +6,6 @@ has other problems too.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from ..load import Content
@@ -35,12 +34,24 @@ def _taxonomy_consistent(content: Content) -> Iterator[Problem]:
     """Ids are unique in each list, a county is in one region, focus areas are numbered 1..n."""
     taxonomy, doc = content.taxonomy, content.taxonomy_doc
     path = rel(content.site.data_dir / "taxonomy.yml", content.site.root)
-    lists = {kind: taxonomy.ids(kind) for kind in ("focus_areas", "target_groups", "exploitation_forms", "actors", "regions")}
-    lists["counties"] = [c.id for r in taxonomy.regions for c in r.counties]
-    for kind, ids in lists.items():
-        for term, count in Counter(ids).items():
-            if count > 1:
-                yield Problem(path, doc.line_of((kind,)), f"the {kind} id '{term}' is used {count} times: ids must be unique")
+    located: dict[str, list[tuple[str, tuple]]] = {
+        kind: [(term.id, (kind, i, "id")) for i, term in enumerate(getattr(taxonomy, kind))]
+        for kind in ("focus_areas", "target_groups", "exploitation_forms", "actors", "regions")
+    }
+    located["counties"] = [
+        (county.id, ("regions", r, "counties", c, "id"))
+        for r, region in enumerate(taxonomy.regions)
+        for c, county in enumerate(region.counties)
+    ]
+    for kind, entries in located.items():
+        first: dict[str, tuple] = {}
+        for term, loc in entries:
+            if term in first:
+                yield Problem(path, doc.line_of(loc),
+                              f"the {kind} id '{term}' is already used on line {doc.line_of(first[term])}: "
+                              "ids must be unique")
+            else:
+                first[term] = loc
     numbers = sorted(f.number for f in taxonomy.focus_areas)
     if numbers != list(range(1, len(numbers) + 1)):
         yield Problem(path, doc.line_of(("focus_areas",)),

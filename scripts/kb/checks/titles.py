@@ -13,7 +13,7 @@ def check(content: Content) -> Iterator[Problem]:
     for page in content.valid_pages():
         key = (page.lang, page.meta.title.casefold())
         if key in first:
-            yield Problem(page.rel, page.line_of("title"),
-                          f"the title '{page.meta.title}' is already used by {first[key]}: give each page its own title")
+            yield Problem(page.rel, page.line_of("title"), f"the title '{page.meta.title}' is already used by "
+                                                           f"{first[key]}: give each page its own title")
         else:
             first[key] = page.rel
