@@ -25,7 +25,7 @@ def _fingerprint(folders: list[Path]) -> tuple:
     return tuple(stamps)
 
 
-def check_once(root: Path, config) -> list[Problem]:
+def check_once(root: Path) -> list[Problem]:
     site = load_site(root)
     stamp = _fingerprint([site.docs_dir, site.data_dir])
     cached = _cache.get(root)

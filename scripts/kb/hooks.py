@@ -15,7 +15,7 @@ log = logging.getLogger("mkdocs.hooks.kb")
 def on_config(config):
     """Stop the build on any content problem: the very checks `kb check` runs."""
     root = Path(config.config_file_path).resolve().parent
-    problems = build.check_once(root, config)
+    problems = build.check_once(root)
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")
