@@ -40,6 +40,14 @@ def make_site(tmp_path: Path, docs: Path | None = None, data: Path | None = None
     return site
 
 
+def add_page(project: Path, name: str, text: str) -> None:
+    """Add a page to a project copy and to its navigation (pages left out of the nav fail the build)."""
+    (project / "docs" / name).write_text(text, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nnav:\n", f"\nnav:\n  - {name}\n", 1),
+                      encoding="utf-8")
+
+
 def run(args: list[str], cwd: Path, timeout: int = 300, **extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, env=env(**extra), capture_output=True, text=True, timeout=timeout)
 

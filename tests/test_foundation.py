@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
 
-from conftest import ROOT, assert_clean_run, env, make_site, mkdocs_build
+from conftest import ROOT, add_page, assert_clean_run, env, make_site, mkdocs_build
 
 
 def html_lang(path: Path) -> str:
@@ -72,7 +73,7 @@ def _page(title: str, body: str) -> str:
 
 def test_broken_internal_link_fails_the_build_naming_the_page(tmp_path):
     project = make_site(tmp_path)
-    (project / "docs" / "trasig.md").write_text(_page("Trasig länk", "Se [sidan](finns-inte.md)."))
+    add_page(project, "trasig.md", _page("Trasig länk", "Se [sidan](finns-inte.md)."))
     result = mkdocs_build(project, tmp_path / "out")
     assert_clean_run(result)
     assert result.returncode == 1
@@ -81,7 +82,7 @@ def test_broken_internal_link_fails_the_build_naming_the_page(tmp_path):
 
 def test_missing_anchor_fails_the_build_naming_the_page(tmp_path):
     project = make_site(tmp_path)
-    (project / "docs" / "ankare.md").write_text(_page("Fel ankare", "Se [start](index.md#finns-inte)."))
+    add_page(project, "ankare.md", _page("Fel ankare", "Se [start](index.md#finns-inte)."))
     result = mkdocs_build(project, tmp_path / "out")
     assert result.returncode == 1
     assert "ankare.md" in result.stderr and "finns-inte" in result.stderr
@@ -90,7 +91,7 @@ def test_missing_anchor_fails_the_build_naming_the_page(tmp_path):
 def test_the_same_site_with_valid_links_builds(tmp_path):
     """The counterpart of the two above: a good link does not fail the build."""
     project = make_site(tmp_path)
-    (project / "docs" / "hel.md").write_text(_page("Hel länk", "Se [start](index.md#gor-sa-har-forst)."))
+    add_page(project, "hel.md", _page("Hel länk", "Se [start](index.md#gor-sa-har-forst)."))
     result = mkdocs_build(project, tmp_path / "out")
     assert result.returncode == 0, result.stderr
 
@@ -122,3 +123,17 @@ def test_make_serve_answers_within_a_minute():
 
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_page_left_out_of_the_navigation_fails_the_build(tmp_path):
+    project = make_site(tmp_path)
+    (project / "docs" / "vilse.md").write_text(_page("Vilse", "Ingen länkar hit."), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "out")
+    assert result.returncode == 1
+    assert "vilse.md" in result.stderr
+
+
+def test_python_code_passes_the_linter():
+    result = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "scripts", "tests"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -6,13 +6,20 @@ the content is loaded and checked again only when a file under docs/ or data/ ch
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import checks, load
+from .load import Content
 from .problems import Problem
 from .site import load_site
 
-_cache: dict[Path, tuple[tuple, list[Problem]]] = {}
+_cache: dict[Path, tuple[tuple, Content, list[Problem]]] = {}
+
+
+def include_drafts() -> bool:
+    """Drafts show in `make serve` (KB_DRAFTS=1), never in a production build."""
+    return os.environ.get("KB_DRAFTS", "") == "1"
 
 
 def _fingerprint(folders: list[Path]) -> tuple:
@@ -25,12 +32,13 @@ def _fingerprint(folders: list[Path]) -> tuple:
     return tuple(stamps)
 
 
-def check_once(root: Path) -> list[Problem]:
+def content_once(root: Path) -> tuple[Content, list[Problem]]:
     site = load_site(root)
     stamp = _fingerprint([site.docs_dir, site.data_dir])
     cached = _cache.get(root)
     if cached and cached[0] == stamp:
-        return cached[1]
-    problems = checks.run(load.load(site))
-    _cache[root] = (stamp, problems)
-    return problems
+        return cached[1], cached[2]
+    content = load.load(site)
+    problems = checks.run(content, checks.BUILD)
+    _cache[root] = (stamp, content, problems)
+    return content, problems

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
-from . import checks, load, model
+from . import checks, dates, freshness, load, model
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb freshness | head` ends quietly
     parser = argparse.ArgumentParser(prog="kb", description="Kunskapsbanken's content tools.")
     parser.add_argument("--root", type=Path, help="the project folder (default: the one holding mkdocs.yml)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("check", help="check every page and data file; exit 1 on any problem")
+
+    fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
+    fresh.add_argument("--json", action="store_true", help="print JSON for machines")
+    fresh.add_argument("--today", type=_iso_date, help="judge as of this date (YYYY-MM-DD), for reproducible runs")
 
     schema = sub.add_parser("schema", help="write or compare the JSON Schemas in schemas/")
     mode = schema.add_mutually_exclusive_group()
@@ -32,7 +38,39 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return _check(site)
+    if args.command == "freshness":
+        return _freshness(site, args.today or dates.today(), as_json=args.json)
     return _schema(site.root, check_only=args.check)
+
+
+def _iso_date(value: str):
+    try:
+        return dates.parse_iso_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _freshness(site, today, as_json: bool) -> int:
+    """A report, not a gate: exit 0 unless the data cannot be read (kb check is the gate)."""
+    content = load.load(site)
+    if content.contacts is None and any(p.path.startswith("data/contacts") for p in content.problems):
+        for problem in content.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    items = freshness.items(content, today)
+    if as_json:
+        print(json.dumps({"today": today.isoformat(), "items": [i.as_dict() for i in items]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    headers = ("state", "kind", "review by", "owner to ask", "what")
+    rows = [(i.state, i.kind, i.review_by, i.owner, i.id if i.kind == "contact" else i.path) for i in items]
+    widths = [max(len(str(r[n])) for r in [headers, *rows]) for n in range(len(headers))]
+    for row in [headers, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    counts = {s: sum(1 for i in items if i.state == s) for s in freshness.STATES}
+    print(f"\n{len(items)} items as of {today.isoformat()}: "
+          + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    return 0
 
 
 def _check(site) -> int:

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from kb import build
+from kb import build, generate, load
 
-log = logging.getLogger("mkdocs.hooks.kb")
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
 
 
 def on_config(config):
     """Stop the build on any content problem: the very checks `kb check` runs."""
-    root = Path(config.config_file_path).resolve().parent
-    problems = build.check_once(root)
+    _, problems = build.content_once(_root(config))
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")
     return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    content, _ = build.content_once(_root(config))
+    key, _ = load.page_identity(Path(page.file.abs_src_path), content.site)
+    lang = getattr(page.file, "locale_alternate_of", None) or content.site.default_language
+    source = content.page(key, lang) or content.page(key, content.site.default_language)
+    if source is not None and source.meta is not None:
+        page.meta["kb_review"] = generate.review_notice(content, source, lang)
+    markdown = generate.expand_contact_shortcodes(content, markdown, lang)
+    return markdown + generate.page_additions(content, source, lang)

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frontmatter, yamlio
-from .model import PAGE_TYPES, PageBase, Taxonomy
+from .contacts import Contact, Contacts
+from .model import PAGE_TYPES, Glossary, PageBase, Taxonomy, UiStrings
 from .problems import Problem, rel
 from .site import Site
-from .validate import validate
+from .validate import validate, validate_items
 
 
 @dataclass
@@ -40,6 +41,15 @@ class Content:
     site: Site
     taxonomy: Taxonomy | None = None
     taxonomy_doc: yamlio.YamlDoc | None = None
+    glossary: Glossary | None = None
+    glossary_doc: yamlio.YamlDoc | None = None
+    ui: UiStrings | None = None
+    contacts: Contacts | None = None
+    contacts_doc: yamlio.YamlDoc | None = None
+    contact_positions: dict[str, int] = field(default_factory=dict)  # id -> index in the file's list
+
+    def contact_line(self, contact_id: str, *loc: str | int) -> int | None:
+        return self.contacts_doc.line_of(("contacts", self.contact_positions[contact_id], *loc))
     pages: list[PageFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     by_key: dict[tuple[str, str], PageFile] = field(default_factory=dict)
@@ -47,13 +57,17 @@ class Content:
     def page(self, key: str, lang: str) -> PageFile | None:
         return self.by_key.get((key, lang))
 
+    def rel(self, relative: str) -> str:
+        """A project path as messages show it."""
+        return rel(self.site.root / relative, self.site.root)
+
     def valid_pages(self) -> list[PageFile]:
         return [p for p in self.pages if p.meta is not None]
 
 
 def load(site: Site) -> Content:
     content = Content(site)
-    _load_taxonomy(content)
+    _load_data_files(content)
     for path in sorted(site.docs_dir.rglob("*.md")):
         if path.is_file():
             content.pages.append(_load_page(path, content))
@@ -82,19 +96,57 @@ def read_yaml_file(path: Path, site: Site, problems: list[Problem]) -> yamlio.Ya
         return None
 
 
-def _load_taxonomy(content: Content) -> None:
-    path = content.site.data_dir / "taxonomy.yml"
+def _load_data(content: Content, name: str, model: type, purpose: str):
+    """A data file validated against its model: (model or None, YamlDoc or None)."""
+    path = content.site.data_dir / name
     if not path.is_file():
-        content.problems.append(
-            Problem(rel(path, content.site.root), None, "is missing: the taxonomy every page refers to")
-        )
+        content.problems.append(Problem(rel(path, content.site.root), None, f"is missing: {purpose}"))
+        return None, None
+    doc = read_yaml_file(path, content.site, content.problems)
+    if doc is None:
+        return None, None
+    value, problems = validate(model, doc, rel(path, content.site.root))
+    content.problems.extend(problems)
+    return value, doc
+
+
+def _load_data_files(content: Content) -> None:
+    content.taxonomy, content.taxonomy_doc = _load_data(
+        content, "taxonomy.yml", Taxonomy, "the taxonomy every page refers to")
+    content.glossary, content.glossary_doc = _load_data(
+        content, "glossary.yml", Glossary, "the glossary that explains terms and abbreviations")
+    content.ui = _load_ui(content)
+    _load_contacts(content)
+
+
+def _load_contacts(content: Content) -> None:
+    """Each contact on its own: one bad entry does not hide the checks on the others."""
+    path = content.site.data_dir / "contacts.yml"
+    if not path.is_file():
+        content.problems.append(Problem(rel(path, content.site.root), None, "is missing: the contacts the site shows"))
         return
     doc = read_yaml_file(path, content.site, content.problems)
     if doc is None:
         return
-    taxonomy, problems = validate(Taxonomy, doc, rel(path, content.site.root))
+    items, problems = validate_items(Contact, doc, rel(path, content.site.root), "contacts")
     content.problems.extend(problems)
-    content.taxonomy, content.taxonomy_doc = taxonomy, doc
+    content.contacts_doc = doc
+    if items:
+        content.contacts = Contacts.model_construct(contacts=[contact for _, contact in items])
+        content.contact_positions = {contact.id: index for index, contact in items}
+
+
+def _load_ui(content: Content) -> UiStrings | None:
+    path = content.site.data_dir / "ui.yml"
+    doc = read_yaml_file(path, content.site, content.problems) if path.is_file() else None
+    if doc is None:
+        if not path.is_file():
+            content.problems.append(Problem(rel(path, content.site.root), None, "is missing: the build's own texts"))
+        return None
+    doc = yamlio.YamlDoc({"strings": doc.data}, {("strings", *k): v for k, v in doc.lines.items()}, doc.duplicates)
+    ui, problems = validate(UiStrings, doc, rel(path, content.site.root))
+    content.problems.extend(problems)
+    return ui
 
 
 def page_identity(path: Path, site: Site) -> tuple[str, str]:

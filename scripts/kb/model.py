@@ -6,10 +6,11 @@ so editors and the checks agree by construction.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from .dates import parse_iso_date
 
@@ -50,8 +51,22 @@ class Strict(BaseModel):
 
 
 class Labels(Strict):
+    """A name in every shipped language; a further language may add its own key."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
     sv: Text
     en: Text
+
+    @model_validator(mode="after")
+    def _extra_keys_are_languages(self) -> Labels:
+        for key, value in (self.model_extra or {}).items():
+            if not re.fullmatch(r"[a-z]{2,3}", key) or not isinstance(value, str) or not value.strip():
+                raise ValueError(f"'{key}' is not a language code with a text: use sv, en or another "
+                                 "two-letter code (put values with commas in quotes)")
+        return self
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang, None) or self.sv
 
 
 class Term(Strict):
@@ -86,8 +101,46 @@ class Taxonomy(Strict):
     def label(self, kind: str, term_id: str, lang: str) -> str:
         for term in getattr(self, kind):
             if term.id == term_id:
-                return getattr(term.label, lang, None) or term.label.sv
+                return term.label.get(lang)
         return term_id
+
+
+class UiStrings(BaseModel):
+    """data/ui.yml: every text the build adds to pages, by string id, in every language."""
+
+    model_config = ConfigDict(extra="forbid")
+    strings: dict[str, Labels]
+
+    def get(self, key: str, lang: str, **values: object) -> str:
+        return self.strings[key].get(lang).format(**values)
+
+
+# --- glossary -------------------------------------------------------------------------
+
+
+class GlossaryEntry(Strict):
+    term: Text = Field(description="The term as written in this language")
+    definition: Text = Field(description="One or two plain sentences")
+
+
+class GlossaryTerm(Strict):
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    id: Id
+    abbreviation: Annotated[str, StringConstraints(pattern=r"^[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9./-]*$")] | None = Field(
+        default=None, description="Explained on hover wherever it appears on the site"
+    )
+    sv: GlossaryEntry
+    en: GlossaryEntry
+
+    def entry(self, lang: str) -> GlossaryEntry:
+        extra = (self.model_extra or {}).get(lang)
+        return GlossaryEntry.model_validate(extra) if extra else getattr(self, lang, None) or self.sv
+
+
+class Glossary(Strict):
+    """data/glossary.yml: terms with Swedish and English names, definitions and abbreviations."""
+
+    terms: list[GlossaryTerm] = Field(min_length=1)
 
 
 # --- pages ----------------------------------------------------------------------------
@@ -133,6 +186,9 @@ class PageBase(Strict):
     exploitation_forms: list[Text] = Field(default_factory=list)
     actors: list[Text] = Field(default_factory=list)
     regions: list[Text] = Field(default_factory=list)
+    generated: Literal["contacts", "counties"] | None = Field(
+        default=None, description="A listing the build appends to the page, made from data/"
+    )
 
     @property
     def review_months(self) -> int:
@@ -226,4 +282,6 @@ def json_schemas() -> dict[str, dict]:
     }
     taxonomy = Taxonomy.model_json_schema()
     taxonomy["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return {"page.schema.json": page_schema, "taxonomy.schema.json": taxonomy}
+    glossary = Glossary.model_json_schema()
+    glossary["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return {"page.schema.json": page_schema, "taxonomy.schema.json": taxonomy, "glossary.schema.json": glossary}

@@ -17,25 +17,60 @@ def validate(model: type[M], doc: YamlDoc, path: str, default_line: int = 1) -> 
         Problem(path, line, f"'{key}' appears twice: keep one, or the first value is silently lost")
         for key, line in doc.duplicates
     ]
-    if not isinstance(doc.data, dict):
-        problems.append(Problem(path, default_line, "expected 'key: value' lines here"))
-        return None, problems
+    value, more = validate_at(model, doc, path, (), default_line)
+    return value, problems + more
+
+
+def validate_at(
+    model: type[M], doc: YamlDoc, path: str, at: tuple, default_line: int = 1
+) -> tuple[M | None, list[Problem]]:
+    """Validate the part of doc at loc `at`; messages name the full path (e.g. contacts.3.email)."""
+    data = doc.data
+    for part in at:
+        data = data[part]
+    if not isinstance(data, dict):
+        return None, [Problem(path, doc.line_of(at, default_line), "expected 'key: value' lines here")]
     try:
-        return model.model_validate(doc.data), problems
+        return model.model_validate(data), []
     except ValidationError as exc:
+        problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            line = doc.line_of(loc, default_line)
-            problems.append(Problem(path, line, _message(model, loc, error)))
-    return None, problems
+            line = doc.line_of(at + loc, default_line)
+            problems.append(Problem(path, line, _message(model, loc, error, at)))
+        return None, problems
+
+
+def validate_items(model: type[M], doc: YamlDoc, path: str, key: str) -> tuple[list[tuple[int, M]], list[Problem]]:
+    """A file holding `key:` with a list: each item validated on its own, so one bad entry
+    neither hides the others' problems nor keeps the good ones from being checked further."""
+    problems = [
+        Problem(path, line, f"'{name}' appears twice: keep one, or the first value is silently lost")
+        for name, line in doc.duplicates
+    ]
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get(key), list) or not data[key]:
+        problems.append(Problem(path, 1, f"expected '{key}:' followed by a list of entries"))
+        return [], problems
+    """(position in the file's list, item) for every valid item, and every problem."""
+    unknown = sorted(set(data) - {key})
+    problems += [Problem(path, doc.line_of((name,)), f"unknown field '{name}': only '{key}:' belongs here")
+                 for name in unknown]
+    items = []
+    for index in range(len(data[key])):
+        value, more = validate_at(model, doc, path, (key, index))
+        problems += more
+        if value is not None:
+            items.append((index, value))
+    return items, problems
 
 
 def _field_name(loc: tuple) -> str:
     return ".".join(str(x) for x in loc) if loc else "(top level)"
 
 
-def _message(model: type[BaseModel], loc: tuple, error: dict) -> str:
-    name = _field_name(loc)
+def _message(model: type[BaseModel], loc: tuple, error: dict, at: tuple = ()) -> str:
+    name = _field_name(at + loc)
     kind = error["type"]
     value = error.get("input")
     if kind == "missing":

@@ -1,0 +1,59 @@
+"""Contacts fit the taxonomy, every region has its coordinator, and pages name only real contacts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..load import Content
+from ..problems import Problem
+
+CONTACT_SHORTCODE = re.compile(r"\[\[contact:([^\]]*)\]\]")
+
+
+def check(content: Content) -> Iterator[Problem]:
+    contacts, doc = content.contacts, content.contacts_doc
+    if contacts is None:
+        return
+    path = content.rel("data/contacts.yml")
+    known = [c.id for c in contacts.contacts]
+    regions = content.taxonomy.ids("regions") if content.taxonomy else []
+    yield from _unique_ids(doc, path)
+    for contact in contacts.contacts:
+        if contact.kind == "regional" and not contact.region:
+            yield Problem(path, content.contact_line(contact.id),
+                          f"regional contact '{contact.id}' needs 'region': one of {', '.join(regions)}")
+        if contact.region and regions and contact.region not in regions:
+            yield Problem(path, content.contact_line(contact.id, "region"),
+                          f"unknown region '{contact.region}' in contact '{contact.id}': "
+                          f"use one of {', '.join(regions)}")
+        counties = [c.id for r in content.taxonomy.regions for c in r.counties] if content.taxonomy else []
+        for position, county in enumerate(contact.counties):
+            if counties and county not in counties:
+                yield Problem(path, content.contact_line(contact.id, "counties", position),
+                              f"unknown county '{county}' in contact '{contact.id}': use one of {', '.join(counties)}")
+    covered = {c.region for c in contacts.contacts if c.kind == "regional"}
+    for region in regions:
+        if region not in covered:
+            yield Problem(path, None, f"region '{region}' has no regional contact: add one (kind: regional)")
+    for page in content.pages:
+        for number, line in enumerate(page.text.split("\n"), start=1):
+            for match in CONTACT_SHORTCODE.finditer(line):
+                if match.group(1).strip() not in known:
+                    yield Problem(page.rel, number,
+                                  f"unknown contact '{match.group(1)}' in [[contact:…]]: use one of {', '.join(known)}")
+
+
+def _unique_ids(doc, path: str) -> Iterator[Problem]:
+    raw = doc.data.get("contacts") if isinstance(doc.data, dict) else None
+    first: dict[str, int] = {}
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        contact_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(contact_id, str):
+            continue
+        if contact_id in first:
+            yield Problem(path, doc.line_of(("contacts", index, "id")),
+                          f"the contact id '{contact_id}' is already used on line "
+                          f"{doc.line_of(('contacts', first[contact_id], 'id'))}: ids must be unique")
+        else:
+            first[contact_id] = index

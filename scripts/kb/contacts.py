@@ -1,0 +1,96 @@
+"""Contacts as data: phone numbers and e-mail validated, displayed and linked one way everywhere.
+
+A wrong number on this site can cost someone their chance of help, so every number is
+parsed with `phonenumbers` (Swedish national display, E.164 in tel: links) and every
+contact says when, and by which role, it was last verified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import shortnumberinfo
+from pydantic import AfterValidator, Field
+
+from .model import HttpsUrl, Id, IsoDate, Labels, Strict, Text
+
+REGION = "SE"
+DEFAULT_REVIEW_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Dialable:
+    display: str  # as a Swedish reader expects it, e.g. 020-39 00 00 or 114 14
+    href: str  # tel:+4620390000, or tel:112 for short numbers
+
+
+def parse_phone(value: str) -> Dialable:
+    """A Swedish number or short number; ValueError with advice otherwise."""
+    try:
+        number = phonenumbers.parse(value, REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"'{value}' is not a phone number: write it as 020-39 00 00 or +46 20 39 00 00") from None
+    if shortnumberinfo.is_valid_short_number_for_region(number, REGION) and not phonenumbers.is_valid_number(number):
+        digits = str(number.national_number)
+        return Dialable(value.strip(), f"tel:{digits}")
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"'{value}' is not a valid phone number: check the digits and the area code")
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if number.country_code != 46:
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return Dialable(national, "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _check_phone(value: str) -> str:
+    parse_phone(value)
+    return value
+
+
+def _check_email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"'{value}' is not a valid e-mail address: {exc}") from None
+
+
+PhoneText = Annotated[str, AfterValidator(_check_phone)]
+Email = Annotated[str, AfterValidator(_check_email)]
+
+
+class Phone(Strict):
+    number: PhoneText = Field(description="e.g. 020-39 00 00, or a short number such as 114 14")
+    label: Labels | None = Field(default=None, description="what the number is for, if a contact has several")
+
+
+class Contact(Strict):
+    """An organisation or a role, never a private person without a role."""
+
+    id: Id
+    kind: Literal["emergency", "police", "helpline", "on_call", "regional"]
+    name: Labels = Field(description="the role or service, e.g. Regionkoordinator, Region Syd")
+    organisation: Labels | None = Field(default=None, description="the organisation behind it")
+    region: Id | None = Field(default=None, description="the region id from data/taxonomy.yml, for regional contacts")
+    counties: list[Id] = Field(default_factory=list, description="county ids, if the contact serves only some counties")
+    phones: list[Phone] = Field(default_factory=list)
+    email: Email | None = None
+    web: HttpsUrl | None = None
+    hours: Labels | None = Field(default=None, description="opening hours, in words")
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(
+        default_factory=list, description="languages spoken, as ISO 639 codes (sv, en, ar …)")
+    confirmed: bool = Field(description="false while any detail is still to be verified: the site says so")
+    verified_on: IsoDate = Field(description="when the details were last checked")
+    verified_by: Text = Field(description="the role that checked them")
+    review_in: int = Field(default=DEFAULT_REVIEW_MONTHS, ge=1, le=24, description="months until the next check")
+    notes: Labels | None = None
+
+
+class Contacts(Strict):
+    """data/contacts.yml."""
+
+    contacts: list[Contact] = Field(min_length=1)
+
+    def get(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)

@@ -1,0 +1,220 @@
+"""Markdown the build adds to pages, made from the content model.
+
+Listings link to source files (`../yrken/polisen.md`); MkDocs and static-i18n turn each
+into the page in the reader's language, and the strict build checks every one.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+from . import dates, freshness
+from .checks.contacts import CONTACT_SHORTCODE
+from .contacts import Contact, parse_phone
+from .load import Content, PageFile
+from .model import PAGE_TYPES
+
+#: Where the generated contacts directory lives (the county lookup links into it).
+CONTACTS_DIRECTORY = "kontakter/index.md"
+
+#: The order in which a focus area lists the pages tagged with it.
+LISTING_ORDER = ("manual_step", "guidance", "checklist", "method", "legislation", "page")
+
+
+def page_title(content: Content, key: str, lang: str) -> str | None:
+    """The title a reader in lang sees: the translation's, else the source's."""
+    for candidate in (content.page(key, lang), content.page(key, content.site.default_language)):
+        if candidate and candidate.meta:
+            return candidate.meta.title
+    return None
+
+
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as Swedish readers expect it: ... x, y, z, å, ä, ö."""
+    return text.casefold().translate(_SWEDISH_LAST)
+
+
+def link(from_key: str, to_key: str) -> str:
+    return posixpath.relpath(to_key, posixpath.dirname(from_key) or ".")
+
+
+def focus_area_listing(content: Content, page: PageFile, lang: str) -> str:
+    """Every page tagged with this focus area, grouped by type, in the reader's language."""
+    area = page.meta.focus_area
+    ui = content.ui
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for other in content.valid_pages():
+        if other.lang != content.site.default_language or other.key == page.key:
+            continue
+        meta = other.meta
+        if area not in meta.focus_areas or meta.type == "focus_area" or not is_published(content, other):
+            continue
+        groups.setdefault(meta.type, []).append((page_title(content, other.key, lang), link(page.key, other.key)))
+    if not groups:
+        return f"\n\n{ui.get('listing_empty', lang)}\n"
+    lines = ["", "", ui.get("listing_intro", lang)]
+    for page_type in sorted(groups, key=lambda t: LISTING_ORDER.index(t) if t in LISTING_ORDER else 99):
+        lines += ["", f"**{ui.get('type_' + page_type, lang)}**", ""]
+        lines += [f"- [{title}]({target})" for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0]))]
+    return "\n".join(lines) + "\n"
+
+
+def is_published(content: Content, page: PageFile) -> bool:
+    """Drafts are left out of listings in a production build (see build.include_drafts)."""
+    from .build import include_drafts
+
+    return include_drafts() or page.meta.status != "draft"
+
+
+def glossary_listing(content: Content, lang: str) -> str:
+    """The glossary as a definition list, sorted by term in the reader's language."""
+    if content.glossary is None:
+        return ""
+    other = next((code for code in content.site.languages if code != lang), None)
+    lines = [""]
+    for term in sorted(content.glossary.terms, key=lambda t: sort_key(t.entry(lang).term)):
+        entry = term.entry(lang)
+        abbreviation = f" ({term.abbreviation})" if term.abbreviation else ""
+        lines += ["", f"{entry.term}{abbreviation} {{#{term.id}}}", f":   {entry.definition}"]
+        if other and term.entry(other).term != entry.term:
+            lines += ["", f"    *{content.ui.get('glossary_other_language', lang)}: {term.entry(other).term}*"]
+    return "\n".join(lines) + "\n"
+
+
+def abbreviations(content: Content, lang: str) -> str:
+    """Markdown abbreviation definitions (*[TUT]: …) so every page explains them on hover."""
+    if content.glossary is None:
+        return ""
+    lines = [f"*[{t.abbreviation}]: {t.entry(lang).term}" for t in content.glossary.terms if t.abbreviation]
+    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def page_additions(content: Content, page: PageFile | None, lang: str) -> str:
+    """Everything the build appends to one page's Markdown."""
+    extra = ""
+    if page is not None and page.meta is not None:
+        if page.meta.type == "focus_area":
+            extra += focus_area_listing(content, page, lang)
+        elif page.meta.type == "glossary":
+            extra += glossary_listing(content, lang)
+        if page.meta.generated == "contacts":
+            extra += contacts_directory(content, lang)
+        elif page.meta.generated == "counties":
+            extra += county_lookup(content, page, CONTACTS_DIRECTORY, lang)
+    return extra + abbreviations(content, lang)
+
+
+assert set(LISTING_ORDER) | {"focus_area", "glossary"} == set(PAGE_TYPES)
+
+
+# --- contacts ---------------------------------------------------------------------------
+
+HELPLINE = "stodtelefonen"  # the safe fallback every warning points to
+
+
+def _helpline(content: Content, lang: str) -> dict[str, str]:
+    helpline = content.contacts.get(HELPLINE)
+    return {"helpline": helpline.name.get(lang), "phone": parse_phone(helpline.phones[0].number).display}
+
+
+def contact_card(content: Content, contact: Contact, lang: str) -> str:
+    """One contact as an HTML block: what to call, when, and when it was last verified.
+
+    data-review-by lets the browser show the overdue warning on an old build too.
+    """
+    ui, e = content.ui, html.escape
+    due, now = freshness.state(contact.verified_on, contact.review_in, dates.today(), contact.confirmed)
+    rows = []
+    for phone in contact.phones:
+        dial = parse_phone(phone.number)
+        label = f" ({e(phone.label.get(lang))})" if phone.label else ""
+        rows.append((ui.get("contact_phone", lang), f'<a href="{dial.href}">{e(dial.display)}</a>{label}'))
+    if contact.email:
+        rows.append((ui.get("contact_email", lang), f'<a href="mailto:{e(contact.email)}">{e(contact.email)}</a>'))
+    if contact.web:
+        rows.append((ui.get("contact_web", lang), f'<a href="{e(contact.web)}">{e(contact.web)}</a>'))
+    if contact.hours:
+        rows.append((ui.get("contact_hours", lang), e(contact.hours.get(lang))))
+    if contact.languages:
+        rows.append((ui.get("contact_languages", lang), e(", ".join(contact.languages))))
+    parts = [f'<div class="kb-contact" id="kontakt-{contact.id}" data-review-by="{due.isoformat()}">',
+             f'<p class="kb-contact__name"><strong>{e(contact.name.get(lang))}</strong></p>']
+    if contact.organisation:
+        parts.append(f"<p>{e(contact.organisation.get(lang))}</p>")
+    if rows:
+        parts.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>")
+    if contact.notes:
+        parts.append(f"<p>{e(contact.notes.get(lang))}</p>")
+    helpline = {k: e(v) for k, v in _helpline(content, lang).items()}
+    if now == "unverified":
+        parts.append(f'<p class="kb-unverified"><strong>{ui.get("contact_unverified", lang, **helpline)}</strong></p>')
+    hidden = "" if now == "overdue" else " hidden"
+    parts.append(f'<p class="kb-overdue"{hidden}><strong>'
+                 f'{ui.get("contact_overdue", lang, date=due.isoformat(), **helpline)}</strong></p>')
+    role = e(contact.verified_by)
+    verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=role)
+    parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def contacts_directory(content: Content, lang: str) -> str:
+    ui, taxonomy = content.ui, content.taxonomy
+    out = ["", f"## {ui.get('contacts_national', lang)} {{#nationellt}}", ""]
+    out += [contact_card(content, c, lang) + "\n" for c in content.contacts.contacts if c.kind != "regional"]
+    out += ["", f"## {ui.get('contacts_regional', lang)} {{#regioner}}", ""]
+    for region in taxonomy.regions:
+        out += ["", f"### {region.label.get(lang)} {{#region-{region.id}}}", ""]
+        counties = ", ".join(_county_name(ui, c, lang) for c in region.counties)
+        out += [f"{ui.get('contacts_counties', lang)} {counties}", ""]
+        out += [contact_card(content, c, lang) + "\n" for c in content.contacts.contacts if c.region == region.id]
+    return "\n".join(out) + "\n"
+
+
+def _county_name(ui, county, lang: str) -> str:
+    name = county.label.get(lang)
+    return name if county.confirmed else f"{name} ({ui.get('county_unconfirmed', lang)})"
+
+
+def county_lookup(content: Content, page: PageFile, directory_key: str, lang: str) -> str:
+    """Which region is my county in? A table that needs no JavaScript."""
+    ui = content.ui
+    target = link(page.key, directory_key)
+    rows = []
+    for region in content.taxonomy.regions:
+        for county in region.counties:
+            rows.append((county.label.get(lang), _county_name(ui, county, lang), region.label.get(lang), region.id))
+    rows.sort(key=lambda r: sort_key(r[0]))
+    headers = [ui.get(key, lang) for key in ("lookup_county", "lookup_region", "lookup_contact")]
+    out = ["", "", "| " + " | ".join(headers) + " |", "| --- | --- | --- |"]
+    for _, shown, region_name, region_id in rows:
+        out.append(f"| {shown} | {region_name} | [{region_name}]({target}#region-{region_id}) |")
+    return "\n".join(out) + "\n"
+
+
+def expand_contact_shortcodes(content: Content, markdown: str, lang: str) -> str:
+    """[[contact:id]] on a page becomes that contact's card."""
+    def card(match: re.Match) -> str:
+        contact = content.contacts.get(match.group(1).strip()) if content.contacts else None
+        return contact_card(content, contact, lang) if contact else match.group(0)
+
+    return CONTACT_SHORTCODE.sub(card, markdown)
+
+
+def review_notice(content: Content, page: PageFile, lang: str) -> dict[str, object]:
+    """What the review partial shows: reviewed when and by whom, and the overdue warning."""
+    meta = page.meta
+    due, now = freshness.state(meta.last_reviewed_on, meta.review_months, dates.today())
+    helpline = _helpline(content, lang)
+    return {
+        "due": due.isoformat(),
+        "overdue": now == "overdue",
+        "text": content.ui.get("page_reviewed", lang, date=meta.last_reviewed_on.isoformat(), owner=meta.owner,
+                               due=due.isoformat()),
+        "overdue_text": content.ui.get("page_overdue", lang, due=due.isoformat(), **helpline),
+    }
