@@ -94,6 +94,26 @@ def abbreviations(content: Content, lang: str) -> str:
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
+def statute_box(content: Content, page: PageFile, lang: str) -> str:
+    """The provision, its SFS number, the official text and the date checked, on every legislation page."""
+    statute, ui, e = page.meta.statute, content.ui, html.escape
+    chapter = f"{statute.chapter} kap. " if statute.chapter else ""
+    cite = f"{statute.name} ({statute.sfs}) {chapter}{statute.section} §"
+    rows = [(ui.get("statute_provision", lang), e(cite)),
+            (ui.get("statute_official_text", lang), f'<a href="{e(statute.url)}">{e(statute.url)}</a>'),
+            (ui.get("statute_checked", lang), statute.checked_on.isoformat())]
+    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    return f'<dl class="kb-statute">{items}</dl>\n\n'
+
+
+def insert_after_title(markdown: str, block: str) -> str:
+    """Put a block right under the page's first-level heading (or first, if it has none)."""
+    match = re.search(r"^# .*$", markdown, re.M)
+    if not match:
+        return block + markdown
+    return markdown[: match.end()] + "\n\n" + block + markdown[match.end():]
+
+
 def page_additions(content: Content, page: PageFile | None, lang: str) -> str:
     """Everything the build appends to one page's Markdown."""
     extra = ""
@@ -217,4 +237,5 @@ def review_notice(content: Content, page: PageFile, lang: str) -> dict[str, obje
         "text": content.ui.get("page_reviewed", lang, date=meta.last_reviewed_on.isoformat(), owner=meta.owner,
                                due=due.isoformat()),
         "overdue_text": content.ui.get("page_overdue", lang, due=due.isoformat(), **helpline),
+        "status_text": content.ui.get("status_" + meta.status, lang) if meta.status != "vetted" else "",
     }

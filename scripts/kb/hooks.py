@@ -29,5 +29,7 @@ def on_page_markdown(markdown, page, config, files):
     source = content.page(key, lang) or content.page(key, content.site.default_language)
     if source is not None and source.meta is not None:
         page.meta["kb_review"] = generate.review_notice(content, source, lang)
+        if source.meta.type == "legislation":
+            markdown = generate.insert_after_title(markdown, generate.statute_box(content, source, lang))
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
     return markdown + generate.page_additions(content, source, lang)

@@ -1,0 +1,91 @@
+"""The knowledge a practitioner needs on day one exists, in Swedish and English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from kb import load
+from kb.site import load_site
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load.load(load_site(ROOT))
+
+
+def pages_of(content, page_type: str, lang: str):
+    return [p for p in content.valid_pages() if p.meta.type == page_type and p.lang == lang]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_coverage_in_each_language(content, lang):
+    taxonomy = yaml.safe_load((ROOT / "data" / "taxonomy.yml").read_text(encoding="utf-8"))
+    areas = {p.meta.focus_area for p in pages_of(content, "focus_area", lang)}
+    assert areas == {a["id"] for a in taxonomy["focus_areas"]}, "one page per focus area"
+    assert sorted(p.meta.step for p in pages_of(content, "manual_step", lang)) == [1, 2, 3, 4, 5, 6]
+    checklists = {(tuple(p.meta.target_groups), tuple(sorted(p.meta.exploitation_forms)))
+                  for p in pages_of(content, "checklist", lang)}
+    groups = {(g, "sexuell-exploatering" in f) for (gs, f) in checklists for g in gs}
+    assert groups == {("vuxna", True), ("vuxna", False), ("barn", True), ("barn", False)}, "four checklists"
+    assert len(pages_of(content, "legislation", lang)) >= 8
+    professions = {a for p in pages_of(content, "guidance", lang) for a in p.meta.actors}
+    assert {"socialtjansten", "polisen", "halso-och-sjukvard", "migrationsverket", "skola"} <= professions
+    assert len(content.glossary.terms) >= 30
+    assert all(term.entry(lang).term and term.entry(lang).definition for term in content.glossary.terms)
+
+
+def test_every_page_has_an_english_counterpart(content):
+    swedish = {p.key for p in content.pages if p.lang == "sv"}
+    english = {p.key for p in content.pages if p.lang == "en"}
+    assert swedish == english
+
+
+def test_english_pages_are_written_in_english(content):
+    """A rough but real guard against a Swedish text saved as the English page."""
+    swedish_words = re.compile(r"\b(och|att|det|som|för|inte|är|med|på|du)\b", re.I)
+    for page in content.pages:
+        if page.lang != "en":
+            continue
+        words = re.findall(r"[A-Za-zÅÄÖåäö]+", page.body)
+        share = len(swedish_words.findall(page.body)) / max(len(words), 1)
+        assert share < 0.03, f"{page.rel} reads like Swedish ({share:.0%} common Swedish words)"
+
+
+def test_every_page_marks_checklist_signs_as_not_decisive(content):
+    for page in content.valid_pages():
+        if page.meta.type == "checklist":
+            text = page.body.lower()
+            assert ("inget enskilt tecken" in text) or ("no single sign" in text), page.rel
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_legislation_pages_show_statute_and_date_checked(content, built_site, prefix):
+    lang = "en" if prefix else "sv"
+    for page in pages_of(content, "legislation", "sv"):
+        statute = page.meta.statute
+        html = (built_site / prefix / page.key.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+        box = re.search(r'<dl class="kb-statute">(.*?)</dl>', html, re.S)
+        assert box, f"no statute box on {prefix}{page.key} ({lang})"
+        chapter = f"{statute.chapter} kap. " if statute.chapter else ""
+        assert f"({statute.sfs}) {chapter}{statute.section} §" in box.group(1)
+        assert statute.checked_on.isoformat() in box.group(1)
+        assert f'href="{statute.url}"' in box.group(1)
+
+
+def test_abbreviations_are_explained_on_hover_site_wide(built_site, content):
+    tut = next(t for t in content.glossary.terms if t.abbreviation == "TUT")
+    pages = list(built_site.rglob("*.html"))
+    swedish = [p for p in pages if not p.relative_to(built_site).as_posix().startswith("en/")]
+    marked = [p for p in swedish if f'<abbr title="{tut.sv.term}">TUT</abbr>' in p.read_text(encoding="utf-8")]
+    assert marked, "TUT is explained on hover on the Swedish pages that use it"
+
+
+def test_glossary_page_lists_every_term_in_each_language(built_site, content):
+    for prefix, lang in (("", "sv"), ("en/", "en")):
+        html = (built_site / prefix / "ordlista" / "index.html").read_text(encoding="utf-8")
+        for term in content.glossary.terms:
+            assert f'id="{term.id}"' in html, f"{term.id} missing from the {lang} glossary"
