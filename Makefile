@@ -14,16 +14,18 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: setup serve build check test lint links bench offline new-method clean
 
 # Re-runs only when the lock or the package definition changed, so it is fast after the first time.
-$(STAMP): requirements.lock pyproject.toml
+# axe-core (pinned in package-lock.json) is the accessibility engine the browser tests inject.
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
 setup: $(STAMP)
 
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr $(ADDR)
+	KB_DRAFTS=1 $(BIN)/mkdocs serve --dev-addr $(ADDR)
 
 build: setup
 	$(BIN)/mkdocs build --strict --clean --site-dir site
@@ -33,6 +35,12 @@ check: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# make new-method                      asks for title, region and focus areas
+# make new-method TITLE="…" REGION=syd FOCUS="3 5"
+new-method: setup
+	$(BIN)/kb new method $(if $(TITLE),--title "$(TITLE)") $(if $(REGION),--region $(REGION)) \
+		$(foreach area,$(FOCUS),--focus-area $(area))
 
 lint: setup
 	$(BIN)/ruff check scripts tests

@@ -67,7 +67,7 @@ def test_no_fonts_or_scripts_from_other_origins(built_site):
 def _page(title: str, body: str) -> str:
     return (
         f"---\ntitle: {title}\nsummary: En testsida.\ntype: page\nowner: Redaktionen\n"
-        f"status: draft\nlast_reviewed_on: 2026-01-01\n---\n\n# {title}\n\n{body}\n"
+        f"status: review\nlast_reviewed_on: 2026-01-01\n---\n\n# {title}\n\n{body}\n"
     )
 
 

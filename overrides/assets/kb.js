@@ -12,3 +12,59 @@
     }
   });
 })();
+
+// Method catalogue filters: the lists work without JavaScript; with it, the filters
+// appear and hide the methods (and empty groups) that do not match every chosen value.
+(function () {
+  "use strict";
+  var panel = document.querySelector(".kb-filters");
+  if (!panel) { return; }
+  var selects = Array.prototype.slice.call(panel.querySelectorAll("select[data-filter]"));
+  var items = Array.prototype.slice.call(document.querySelectorAll(".kb-methods > li"));
+  var count = panel.querySelector(".kb-filter-count");
+  function apply() {
+    var shown = {};
+    items.forEach(function (item) {
+      var visible = selects.every(function (select) {
+        var wanted = select.value;
+        var values = (item.getAttribute("data-" + select.getAttribute("data-filter").replace(/_/g, "-")) || "").split(" ");
+        return !wanted || values.indexOf(wanted) !== -1;
+      });
+      item.hidden = !visible;
+      if (visible) { shown[item.querySelector("a").getAttribute("href")] = true; }
+    });
+    document.querySelectorAll(".kb-methods").forEach(function (list) {
+      var empty = !list.querySelector("li:not([hidden])");
+      list.hidden = empty;
+      var heading = list.previousElementSibling;
+      if (heading && /^H[2-6]$/.test(heading.tagName)) { heading.hidden = empty; }
+    });
+    count.textContent = panel.getAttribute("data-count")
+      .replace("{shown}", Object.keys(shown).length).replace("{total}", panel.getAttribute("data-total"));
+  }
+  selects.forEach(function (select) { select.addEventListener("change", apply); });
+  panel.hidden = false;
+  apply();
+})();
+
+// Quick exit: leave for the neutral site, replacing this page in the history so Back does
+// not lead here. Also on Esc pressed three times within two seconds.
+(function () {
+  "use strict";
+  var exit = document.getElementById("kb-quick-exit");
+  if (!exit) { return; }
+  function leave(event) {
+    if (event) { event.preventDefault(); }
+    document.body.style.display = "none";
+    window.location.replace(exit.href);
+  }
+  exit.addEventListener("click", leave);
+  var presses = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var now = Date.now();
+    presses = presses.filter(function (time) { return now - time < 2000; });
+    presses.push(now);
+    if (presses.length >= 3) { leave(); }
+  });
+})();

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import checks, dates, freshness, load, model
+from . import checks, dates, freshness, load, model, scaffold
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -25,6 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     fresh.add_argument("--json", action="store_true", help="print JSON for machines")
     fresh.add_argument("--today", type=_iso_date, help="judge as of this date (YYYY-MM-DD), for reproducible runs")
 
+    new = sub.add_parser("new", help="start a new page from its template")
+    new.add_argument("kind", choices=["method"], help="what to create")
+    new.add_argument("--title", help="the method's name")
+    new.add_argument("--region", help="your region's id: nord, mitt, bergslagen, stockholm, ost, vast or syd")
+    new.add_argument("--focus-area", action="append", default=[], dest="focus_areas", metavar="N",
+                     help="a focus area by number (1-8) or id; repeat for more")
+    new.add_argument("--lang", help="the page's language (default: the site's default language)")
+
     schema = sub.add_parser("schema", help="write or compare the JSON Schemas in schemas/")
     mode = schema.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="write the schemas (default)")
@@ -38,9 +46,54 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return _check(site)
+    if args.command == "new":
+        return _new_method(site, args)
     if args.command == "freshness":
         return _freshness(site, args.today or dates.today(), as_json=args.json)
     return _schema(site.root, check_only=args.check)
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        return ""
+
+
+def _new_method(site, args) -> int:
+    content = load.load(site)
+    if content.taxonomy is None:
+        print("kb new: data/taxonomy.yml has problems; run `kb check` first", file=sys.stderr)
+        return 1
+    taxonomy = content.taxonomy
+    interactive = sys.stdin.isatty()
+    title, region, areas = args.title, args.region, args.focus_areas
+    if interactive and not title:
+        title = _ask("Metodens namn (title): ")
+    if interactive and not region:
+        print("Regioner: " + ", ".join(f"{r.id} ({r.label.sv})" for r in taxonomy.regions))
+        region = _ask("Din region (region id): ")
+    if interactive and not areas:
+        for area in taxonomy.focus_areas:
+            print(f"  {area.number}. {area.label.sv}")
+        areas = _ask("Insatsområden, nummer med komma emellan (focus areas, e.g. 3,5): ").replace(",", " ").split()
+    missing = [flag for flag, value in (("--title", title), ("--region", region), ("--focus-area", areas)) if not value]
+    if missing:
+        print(f"kb new method: missing {', '.join(missing)}, e.g. "
+              "kb new method --title \"Uppsökande arbete\" --region syd --focus-area 3", file=sys.stderr)
+        return 1
+    try:
+        path = scaffold.new_method(site, taxonomy, title, region, areas, args.lang)
+    except scaffold.ScaffoldError as exc:
+        print(f"kb new method: {exc}", file=sys.stderr)
+        return 1
+    relative = path.relative_to(site.root)
+    print(f"Created {relative}")
+    print("Next:")
+    print(f"  1. Open {relative} and replace every <REQUIRED: …> with your text.")
+    print("  2. Run `make check` (or `kb check`): it lists anything still missing, with file and line.")
+    print("  3. Preview with `make serve`, then open a pull request (see CONTRIBUTING.md).")
+    return 0
 
 
 def _iso_date(value: str):

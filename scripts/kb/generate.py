@@ -126,6 +126,8 @@ def page_additions(content: Content, page: PageFile | None, lang: str) -> str:
             extra += contacts_directory(content, lang)
         elif page.meta.generated == "counties":
             extra += county_lookup(content, page, CONTACTS_DIRECTORY, lang)
+        elif page.meta.generated == "methods":
+            extra += method_catalogue(content, page, lang)
     return extra + abbreviations(content, lang)
 
 
@@ -239,3 +241,90 @@ def review_notice(content: Content, page: PageFile, lang: str) -> dict[str, obje
         "overdue_text": content.ui.get("page_overdue", lang, due=due.isoformat(), **helpline),
         "status_text": content.ui.get("status_" + meta.status, lang) if meta.status != "vetted" else "",
     }
+
+
+# --- methods ----------------------------------------------------------------------------
+
+FOCUS_AREA_PAGES = "insatsomraden/{id}.md"
+FILTERS = (("focus_areas", "method_focus_areas", "focus_areas"), ("regions", "method_regions", "regions"),
+           ("target_groups", "method_target_groups", "target_groups"),
+           ("exploitation_forms", "method_forms", "exploitation_forms"))
+
+
+def url_of(from_key: str, to_key: str) -> str:
+    """The relative URL from one page to another, as MkDocs writes it with directory URLs."""
+    def folder(key: str) -> str:
+        stem = key.removesuffix(".md")
+        return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
+
+    target, start = folder(to_key), folder(from_key)
+    relative = posixpath.relpath(target or ".", start or ".")
+    return "./" if relative == "." else relative + "/"
+
+
+def methods(content: Content) -> list[PageFile]:
+    """Published method pages (default-language sources), by title."""
+    found = [p for p in content.valid_pages()
+             if p.meta.type == "method" and p.lang == content.site.default_language and is_published(content, p)]
+    return sorted(found, key=lambda p: sort_key(p.meta.title))
+
+
+def method_catalogue(content: Content, page: PageFile, lang: str) -> str:
+    """Methods grouped by focus area: plain lists that work without JavaScript, with
+    filters that assets/kb.js reveals and drives when scripts run."""
+    ui, taxonomy, e = content.ui, content.taxonomy, html.escape
+    found = methods(content)
+    if not found:
+        return f"\n\n{ui.get('catalogue_empty', lang)}\n"
+    total = len(found)
+    out = ["", "", f'<div class="kb-filters" hidden data-count="{e(ui.get("catalogue_count", lang))}" '
+                   f'data-total="{total}">', f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
+    for field, label_key, kind in FILTERS:
+        used = {value for p in found for value in getattr(p.meta, field)}
+        options = "".join(f'<option value="{t.id}">{e(t.label.get(lang))}</option>'
+                          for t in getattr(taxonomy, kind) if t.id in used)
+        out.append(f'<label>{ui.get(label_key, lang)} <select data-filter="{field}">'
+                   f'<option value="">{ui.get("catalogue_all", lang)}</option>{options}</select></label>')
+    out += ['<p class="kb-filter-count" role="status" aria-live="polite"></p>', "</div>", ""]
+    for area in taxonomy.focus_areas:
+        members = [p for p in found if area.id in p.meta.focus_areas]
+        if not members:
+            continue
+        out += ["", f"## {area.number}. {area.label.get(lang)} {{#omrade-{area.id}}}", "",
+                '<ul class="kb-methods">']
+        for method in members:
+            meta = method.meta
+            attributes = " ".join(f'data-{field.replace("_", "-")}="{" ".join(getattr(meta, field))}"'
+                                  for field, _, _ in FILTERS)
+            title = page_title(content, method.key, lang)
+            source = content.page(method.key, lang) or method
+            regions = ", ".join(taxonomy.label("regions", r, lang) for r in meta.regions)
+            out.append(f'<li {attributes}><a href="{url_of(page.key, method.key)}">{e(title)}</a>: '
+                       f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
+        out += ["</ul>", ""]
+    return "\n".join(out) + "\n"
+
+
+def method_facts(content: Content, page: PageFile, lang: str) -> str:
+    """Who the method is for, where it is used, whom to ask, and whether it is vetted."""
+    meta, ui, taxonomy = page.meta, content.ui, content.taxonomy
+
+    def labels(kind: str, ids: list[str]) -> str:
+        return ", ".join(taxonomy.label(kind, i, lang) for i in ids) or "–"
+
+    areas = ", ".join(f"[{taxonomy.label('focus_areas', a, lang)}]"
+                      f"({link(page.key, FOCUS_AREA_PAGES.format(id=a))})" for a in meta.focus_areas)
+    if meta.status == "vetted" and meta.vetted_by and meta.vetted_on:
+        vetted = ui.get("method_vetted", lang, role=meta.vetted_by, date=meta.vetted_on.isoformat())
+    else:
+        vetted = ui.get("method_not_vetted", lang)
+    lines = [
+        f"**{ui.get('method_focus_areas', lang)}:** {areas}",
+        f"**{ui.get('method_regions', lang)}:** {labels('regions', meta.regions)}",
+        f"**{ui.get('method_target_groups', lang)}:** {labels('target_groups', meta.target_groups)}",
+        f"**{ui.get('method_forms', lang)}:** {labels('exploitation_forms', meta.exploitation_forms)}",
+        f"**{ui.get('method_actors', lang)}:** {labels('actors', meta.actors)}",
+        f"**{ui.get('method_contact', lang)}:** {meta.contact_role}",
+        f"*{vetted}*",
+    ]
+    return '<div class="kb-facts" markdown>\n\n' + "  \n".join(lines) + "\n\n</div>\n\n"

@@ -14,12 +14,34 @@ def _root(config) -> Path:
 
 
 def on_config(config):
-    """Stop the build on any content problem: the very checks `kb check` runs."""
-    _, problems = build.content_once(_root(config))
+    """Stop the build on any content problem: the very checks `kb check` runs.
+
+    """
+    content, problems = build.content_once(_root(config))
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")
     return config
+
+
+def on_env(env, config, files):
+    """The templates get the UI texts of the language being built as `kb_ui`."""
+    content, _ = build.content_once(_root(config))
+    lang = config.theme.get("language") or content.site.default_language
+    env.globals["kb_ui"] = {key: content.ui.get(key, lang) for key in content.ui.strings}
+    return env
+
+
+def on_files(files, config):
+    """Drafts stay out of a production build; `make serve` shows them (KB_DRAFTS=1)."""
+    if build.include_drafts():
+        return files
+    content, _ = build.content_once(_root(config))
+    drafts = {p.path.resolve() for p in content.valid_pages() if p.meta.status == "draft"}
+    for file in list(files):
+        if file.abs_src_path and Path(file.abs_src_path).resolve() in drafts:
+            files.remove(file)
+    return files
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -31,5 +53,7 @@ def on_page_markdown(markdown, page, config, files):
         page.meta["kb_review"] = generate.review_notice(content, source, lang)
         if source.meta.type == "legislation":
             markdown = generate.insert_after_title(markdown, generate.statute_box(content, source, lang))
+        elif source.meta.type == "method":
+            markdown = generate.insert_after_title(markdown, generate.method_facts(content, source, lang))
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
     return markdown + generate.page_additions(content, source, lang)

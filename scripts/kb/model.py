@@ -112,7 +112,9 @@ class UiStrings(BaseModel):
     strings: dict[str, Labels]
 
     def get(self, key: str, lang: str, **values: object) -> str:
-        return self.strings[key].get(lang).format(**values)
+        """The text in lang; {placeholders} are filled when values are given, else left for the browser."""
+        text = self.strings[key].get(lang)
+        return text.format(**values) if values else text
 
 
 # --- glossary -------------------------------------------------------------------------
@@ -186,7 +188,7 @@ class PageBase(Strict):
     exploitation_forms: list[Text] = Field(default_factory=list)
     actors: list[Text] = Field(default_factory=list)
     regions: list[Text] = Field(default_factory=list)
-    generated: Literal["contacts", "counties"] | None = Field(
+    generated: Literal["contacts", "counties", "methods"] | None = Field(
         default=None, description="A listing the build appends to the page, made from data/"
     )
 

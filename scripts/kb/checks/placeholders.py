@@ -17,4 +17,4 @@ def check(content: Content) -> Iterator[Problem]:
             for match in PLACEHOLDER.finditer(line):
                 what = match.group(1).strip() or "this part"
                 yield Problem(page.rel, number,
-                              f"template placeholder left in: replace '<REQUIRED: {what}>' with {what}")
+                              f"template placeholder left in: replace '<REQUIRED: {what}>' with your text")

@@ -1,0 +1,53 @@
+"""In the reader's browser: overdue warnings from the reader's clock, and catalogue filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_overdue_warnings_appear_when_the_readers_clock_passes_the_review_date(page, site_server):
+    page.goto(site_server.url("/kontakter/"))
+    assert page.locator(".kb-overdue:visible").count() == 0, "nothing is overdue today"
+    page.clock.install(time=dt.datetime(2031, 1, 1, 12, 0))
+    page.goto(site_server.url("/kontakter/"))
+    cards = page.locator(".kb-contact")
+    assert cards.count() >= 10
+    assert page.locator(".kb-contact .kb-overdue:visible").count() == cards.count()
+    warning = page.locator("#kontakt-polisen .kb-overdue")
+    assert "020-39 00 00" in warning.inner_text(), "the warning points to the helpline"
+    assert page.locator(".kb-review .kb-overdue:visible").count() == 1, "the page itself is overdue too"
+
+
+def test_english_overdue_warning_is_in_english(page, site_server):
+    page.clock.install(time=dt.datetime(2031, 1, 1, 12, 0))
+    page.goto(site_server.url("/en/kontakter/"))
+    text = page.locator("#kontakt-polisen .kb-overdue").inner_text()
+    assert "overdue" in text and "helpline" in text
+
+
+def test_catalogue_filters_narrow_the_list(page, site_server):
+    page.goto(site_server.url("/metoder/"))
+    assert page.locator(".kb-filters").is_visible(), "with JavaScript the filters appear"
+    items = page.locator(".kb-methods > li")
+    def shown() -> set[str]:
+        return {items.nth(i).locator("a").get_attribute("href") for i in range(items.count())
+                if items.nth(i).is_visible()}
+
+    every = shown()
+    assert len(every) >= 6
+    narrowed = 0
+    select = page.locator('select[data-filter="focus_areas"]')
+    for value in [v for v in select.locator("option").evaluate_all("o => o.map(x => x.value)") if v]:
+        select.select_option(value)
+        visible = [items.nth(i) for i in range(items.count()) if items.nth(i).is_visible()]
+        assert visible, f"choosing {value} leaves no method, but the option is only offered when one has it"
+        assert all(value in item.get_attribute("data-focus-areas").split() for item in visible)
+        narrowed += len(shown()) < len(every)
+        assert page.locator(".kb-filter-count").inner_text().startswith("Visar")
+    assert narrowed, "at least one focus area narrows the list"
+    select.select_option("")
+    assert shown() == every
