@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 from pathlib import Path
 
-from . import checks, dates, freshness, load, model, scaffold
+from . import checks, dates, freshness, load, model, scaffold, translations
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -24,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
     fresh.add_argument("--json", action="store_true", help="print JSON for machines")
     fresh.add_argument("--today", type=_iso_date, help="judge as of this date (YYYY-MM-DD), for reproducible runs")
+
+    trans = sub.add_parser("translations", help="which pages are translated, missing, outdated or orphaned")
+    trans.add_argument("--json", action="store_true", help="print JSON for machines")
+    trans.add_argument("--strict", action="store_true",
+                       help="exit 1 if a page is missing or outdated in a language that must be complete")
+    trans.add_argument("--record", nargs="+", metavar="FILE",
+                       help="record in these translations that they match their source as it is now")
 
     new = sub.add_parser("new", help="start a new page from its template")
     new.add_argument("kind", choices=["method"], help="what to create")
@@ -46,11 +54,59 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return _check(site)
+    if args.command == "translations":
+        return _translations(site, args)
     if args.command == "new":
         return _new_method(site, args)
     if args.command == "freshness":
         return _freshness(site, args.today or dates.today(), as_json=args.json)
     return _schema(site.root, check_only=args.check)
+
+
+def _translations(site, args) -> int:
+    content = load.load(site)
+    if args.record:
+        return _record_revisions(site, content, args.record)
+    found = translations.statuses(content)
+    required = translations.required_languages(content)
+    if args.json:
+        print(json.dumps({"required": required, "pages": [s.as_dict() for s in found]}, ensure_ascii=False, indent=2))
+    else:
+        for status in found:
+            if status.state == "translated":
+                continue
+            where = status.translation or status.source
+            hint = {"missing": f"translate {status.source} into {status.key.removesuffix('.md')}.{status.lang}.md",
+                    "outdated": f"update it from {status.source}, then `kb translations --record {where}`",
+                    "orphaned": "its source page is gone: delete it or restore the source"}[status.state]
+            print(f"{status.state:<9} {status.lang}  {where}: {hint}")
+        counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
+        print(", ".join(f"{n} {state}" for state, n in counts.items()))
+    failing = [s for s in found if s.lang in required and s.state in ("missing", "outdated")]
+    return 1 if args.strict and failing else 0
+
+
+def _record_revisions(site, content, files: list[str]) -> int:
+    """Write each translation's source_revision, so it counts as up to date with its source."""
+    problems = 0
+    for name in files:
+        path = (Path.cwd() / name).resolve()
+        page = next((p for p in content.pages if p.path.resolve() == path), None)
+        source = content.page(page.key, site.default_language) if page else None
+        if page is None or page.lang == site.default_language or source is None or source.meta is None:
+            print(f"kb translations: {name}: not a translation of an existing, valid page", file=sys.stderr)
+            problems += 1
+            continue
+        raw = page.path.read_bytes()  # keep the file's BOM and line endings as they are
+        bom, text = raw.startswith(b"\xef\xbb\xbf"), raw.decode("utf-8-sig")
+        line = f"source_revision: {translations.revision(source)}"
+        if re.search(r"^source_revision:[^\r\n]*", text, re.M):
+            text = re.sub(r"^source_revision:[^\r\n]*", line, text, count=1, flags=re.M)
+        else:
+            text = re.sub(r"\A---(\r?\n)", lambda m, new=line: f"---{m.group(1)}{new}{m.group(1)}", text, count=1)
+        page.path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+        print(f"{page.rel}: {line}")
+    return 1 if problems else 0
 
 
 def _ask(prompt: str) -> str:

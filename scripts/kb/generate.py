@@ -10,7 +10,7 @@ import html
 import posixpath
 import re
 
-from . import dates, freshness
+from . import dates, freshness, translations
 from .checks.contacts import CONTACT_SHORTCODE
 from .contacts import Contact, parse_phone
 from .load import Content, PageFile
@@ -128,6 +128,8 @@ def page_additions(content: Content, page: PageFile | None, lang: str) -> str:
             extra += county_lookup(content, page, CONTACTS_DIRECTORY, lang)
         elif page.meta.generated == "methods":
             extra += method_catalogue(content, page, lang)
+        elif page.meta.generated == "translations":
+            extra += translation_status(content, lang)
     return extra + abbreviations(content, lang)
 
 
@@ -328,3 +330,45 @@ def method_facts(content: Content, page: PageFile, lang: str) -> str:
         f"*{vetted}*",
     ]
     return '<div class="kb-facts" markdown>\n\n' + "  \n".join(lines) + "\n\n</div>\n\n"
+
+
+# --- translations -----------------------------------------------------------------------
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """From one built page's URL to another's (both relative to the site root)."""
+    relative = posixpath.relpath("/" + to_url.strip("/"), "/" + from_url.strip("/"))
+    return "./" if relative == "." else relative.rstrip("/") + "/"
+
+
+def translation_notices(content: Content, key: str, build_lang: str, file_lang: str, page_url: str,
+                        markdown: str) -> str:
+    """A page shown in another language than the reader's gets a notice in the reader's
+    language and its text marked with the language it is really in; an outdated
+    translation gets a notice too. Both link to the original."""
+    ui, default = content.ui, content.site.default_language
+    source_url = page_url.removeprefix(f"{build_lang}/") if build_lang != default else page_url
+    original = (f'<a href="{relative_url(page_url, source_url)}" hreflang="{default}">'
+                f'{ui.get("fallback_link", build_lang)}</a>')
+    if file_lang != build_lang:
+        notice = f'<p class="kb-notice kb-fallback">{ui.get("fallback_notice", build_lang)} {original}</p>'
+        return f'{notice}\n\n<div lang="{file_lang}" markdown>\n\n{markdown}\n\n</div>\n'
+    page = content.page(key, build_lang)
+    if page is not None and translations.is_outdated(content, page):
+        notice = f'<p class="kb-notice kb-outdated">{ui.get("outdated_notice", build_lang)} {original}</p>'
+        return f"{notice}\n\n{markdown}"
+    return markdown
+
+
+def translation_status(content: Content, lang: str) -> str:
+    """The maintainers' table: every page that is not translated, per language."""
+    ui = content.ui
+    found = translations.statuses(content)
+    counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
+    out = ["", "", ui.get("translations_summary", lang, **counts), ""]
+    pending = [s for s in found if s.state != "translated"]
+    if pending:
+        out += [f"| {ui.get('translations_page', lang)} | {ui.get('translations_language', lang)} | "
+                f"{ui.get('translations_state', lang)} |", "| --- | --- | --- |"]
+        out += [f"| `{s.translation or s.source}` | {s.lang} | {ui.get('state_' + s.state, lang)} |" for s in pending]
+    return "\n".join(out) + "\n"

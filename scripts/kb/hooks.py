@@ -56,4 +56,21 @@ def on_page_markdown(markdown, page, config, files):
         elif source.meta.type == "method":
             markdown = generate.insert_after_title(markdown, generate.method_facts(content, source, lang))
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
+    file_lang = getattr(page.file, "locale", None) or lang
+    markdown = generate.translation_notices(content, key, lang, file_lang, page.url, markdown)
     return markdown + generate.page_additions(content, source, lang)
+
+
+def on_post_template(output, template_name, config):
+    """static-i18n writes one 404 page, the last language's, over the others: keep the
+    default language's at the root and write each other language's under its folder."""
+    if template_name != "404.html":
+        return output
+    content, _ = build.content_once(_root(config))
+    lang = config.theme.get("language") or content.site.default_language
+    if lang == content.site.default_language:
+        return output
+    target = Path(config.site_dir) / lang / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output, encoding="utf-8")
+    return ""

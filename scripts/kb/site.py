@@ -23,6 +23,7 @@ class Site:
     data_dir: Path
     languages: tuple[str, ...]  # the default language first
     language_names: dict[str, str]
+    translations_required: tuple[str, ...] = ()  # languages every page must be translated into
 
     @property
     def default_language(self) -> str:
@@ -55,7 +56,9 @@ def load_site(root: Path, config: dict | None = None) -> Site:
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
     languages, names = _languages(config)
-    return Site(root, docs_dir, root / "data", languages, names)
+    extra = config.get("extra") or {}
+    required = tuple(extra.get("translations_required") or ())
+    return Site(root, docs_dir, root / "data", languages, names, required)
 
 
 def _languages(config: dict) -> tuple[tuple[str, ...], dict[str, str]]:
