@@ -42,6 +42,9 @@ new-method: setup
 	$(BIN)/kb new method $(if $(TITLE),--title "$(TITLE)") $(if $(REGION),--region $(REGION)) \
 		$(foreach area,$(FOCUS),--focus-area $(area))
 
+offline: setup
+	$(BIN)/kb offline --out build/kunskapsbanken-offline.zip
+
 lint: setup
 	$(BIN)/ruff check scripts tests
 

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import checks, dates, freshness, load, model, scaffold, translations
+from . import checks, dates, freshness, load, model, offline, scaffold, search, translations
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -33,6 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     trans.add_argument("--record", nargs="+", metavar="FILE",
                        help="record in these translations that they match their source as it is now")
 
+    find = sub.add_parser("search", help="search the built site offline, ranked as the site's search box")
+    find.add_argument("query", nargs="?", help="what to search for")
+    find.add_argument("--lang", default=None, help="sv or en (default: the site's default language)")
+    find.add_argument("--json", action="store_true", help="print JSON for machines")
+    find.add_argument("--site", type=Path, default=None, help="the built site (default: site/, from make build)")
+    find.add_argument("--eval", nargs="?", const="tests/search/queries.yml", metavar="FILE",
+                      help="run the search-quality suite and report hit@1, hit@3 and MRR per language")
+    find.add_argument("--min-hit3", type=float, default=0.0, help="with --eval: exit 1 below this hit@3")
+
+    off = sub.add_parser("offline", help="build the offline edition as a zip that works from disk")
+    off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
+
     new = sub.add_parser("new", help="start a new page from its template")
     new.add_argument("kind", choices=["method"], help="what to create")
     new.add_argument("--title", help="the method's name")
@@ -54,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return _check(site)
+    if args.command == "offline":
+        archive = args.out if args.out.is_absolute() else site.root / args.out
+        return offline.build(site.root, archive.parent / "offline-site", archive)
+    if args.command == "search":
+        return _search(site, args)
     if args.command == "translations":
         return _translations(site, args)
     if args.command == "new":
@@ -61,6 +78,83 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "freshness":
         return _freshness(site, args.today or dates.today(), as_json=args.json)
     return _schema(site.root, check_only=args.check)
+
+
+def _search(site, args) -> int:
+    site_dir = (args.site or site.root / "site").resolve()
+    if args.eval:
+        return _search_eval(site, site_dir, Path(args.eval), args.min_hit3, args.json)
+    if not args.query:
+        print("kb search: give a query, e.g. kb search \"reflektionstid\" --lang sv", file=sys.stderr)
+        return 2
+    lang = args.lang or site.default_language
+    index = _search_index(site, site_dir, lang)
+    if index is None:
+        return 1
+    hits = search.search(index, args.query)
+    if args.json:
+        print(json.dumps([{"location": h.location, "title": h.title, "score": round(h.score, 4)} for h in hits],
+                         ensure_ascii=False, indent=2))
+    else:
+        for rank, hit in enumerate(hits, start=1):
+            print(f"{rank:>2}. {hit.title}  ({hit.location or '/'})")
+        if not hits:
+            print("No pages found.")
+    return 0
+
+
+def _search_index(site, site_dir: Path, lang: str):
+    if lang not in site.languages:
+        print(f"kb search: unknown language '{lang}': use one of {', '.join(site.languages)}", file=sys.stderr)
+        return None
+    path = search.index_file(site_dir, site.default_language, lang)
+    if not path.is_file():
+        print(f"kb search: {path} is missing: run `make build` first (or pass --site)", file=sys.stderr)
+        return None
+    return search.build_index(path, site.root, lang)
+
+
+def _search_eval(site, site_dir: Path, suite: Path, min_hit3: float, as_json: bool) -> int:
+    import yaml
+
+    try:
+        cases = yaml.safe_load(suite.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        print(f"kb search: {suite}: cannot be read: {exc}", file=sys.stderr)
+        return 1
+    report, failed = {}, False
+    for lang in site.languages:
+        mine = [c for c in cases if c.get("lang") == lang]
+        if not mine:
+            continue
+        index = _search_index(site, site_dir, lang)
+        if index is None:
+            return 1
+        ranks = []
+        for case in mine:
+            expected = {search.location_of(key) for key in case["expect"]}
+            found = [h.location for h in search.search(index, case["query"])]
+            rank = next((i for i, loc in enumerate(found, start=1) if loc in expected), None)
+            ranks.append({"query": case["query"], "rank": rank, "top": found[:3]})
+        count = len(ranks)
+        scores = {
+            "queries": count,
+            "hit@1": sum(1 for r in ranks if r["rank"] == 1) / count,
+            "hit@3": sum(1 for r in ranks if r["rank"] and r["rank"] <= 3) / count,
+            "mrr": sum(1 / r["rank"] for r in ranks if r["rank"]) / count,
+            "misses": [r for r in ranks if not r["rank"] or r["rank"] > 3],
+        }
+        report[lang] = scores
+        failed |= scores["hit@3"] < min_hit3
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for lang, scores in report.items():
+            print(f"{lang}: {scores['queries']} queries  hit@1 {scores['hit@1']:.2f}  hit@3 {scores['hit@3']:.2f}  "
+                  f"MRR {scores['mrr']:.2f}")
+            for miss in scores["misses"]:
+                print(f"    miss: '{miss['query']}' (rank {miss['rank']}; top: {', '.join(miss['top']) or 'none'})")
+    return 1 if failed else 0
 
 
 def _translations(site, args) -> int:

@@ -146,6 +146,13 @@ def _helpline(content: Content, lang: str) -> dict[str, str]:
     return {"helpline": helpline.name.get(lang), "phone": parse_phone(helpline.phones[0].number).display}
 
 
+def print_helpline(content: Content, lang: str) -> str:
+    """The line every printed page carries: whom to call, from the contacts data."""
+    helpline = content.contacts.get(HELPLINE)
+    hours = helpline.hours.get(lang) if helpline.hours else ""
+    return content.ui.get("print_helpline", lang, hours=hours, **_helpline(content, lang))
+
+
 def contact_card(content: Content, contact: Contact, lang: str) -> str:
     """One contact as an HTML block: what to call, when, and when it was last verified.
 
@@ -372,3 +379,30 @@ def translation_status(content: Content, lang: str) -> str:
                 f"{ui.get('translations_state', lang)} |", "| --- | --- | --- |"]
         out += [f"| `{s.translation or s.source}` | {s.lang} | {ui.get('state_' + s.state, lang)} |" for s in pending]
     return "\n".join(out) + "\n"
+
+
+# --- built HTML -------------------------------------------------------------------------
+
+_TASK_ITEM = re.compile(
+    r'<li class="task-list-item">\s*<input type="checkbox" disabled(?:="disabled")?\s*/?>(.*?)</li>', re.S)
+
+
+def label_task_lists(page_html: str) -> str:
+    """Checklist items become tick boxes with their sign as the label, so screen readers
+    name each box and a reader can tick them on screen before printing."""
+    def labelled(match: re.Match) -> str:
+        sign = match.group(1).strip()
+        return (f'<li class="task-list-item"><label class="kb-check"><input type="checkbox"> '
+                f'<span>{sign}</span></label></li>')
+
+    return _TASK_ITEM.sub(labelled, page_html)
+
+
+_EXTERNAL_LINK = re.compile(r'<a ((?:(?!rel=)[^>])*?)href="(https?://[^"]+)"((?:(?!rel=)[^>])*)>')
+
+
+def mark_external_links(page_html: str) -> str:
+    """Links to other sites carry rel="noopener noreferrer": the site they lead to learns
+    nothing about the page the reader came from."""
+    return _EXTERNAL_LINK.sub(lambda m: f'<a {m.group(1)}href="{m.group(2)}" rel="noopener noreferrer"{m.group(3)}>',
+                              page_html)

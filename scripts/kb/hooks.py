@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
-from kb import build, generate, load
+from kb import build, generate, load, offline, search
 
 
 def _root(config) -> Path:
@@ -21,6 +22,8 @@ def on_config(config):
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")
+    if offline.enabled():
+        offline.use_local_shim(config)
     return config
 
 
@@ -29,6 +32,7 @@ def on_env(env, config, files):
     content, _ = build.content_once(_root(config))
     lang = config.theme.get("language") or content.site.default_language
     env.globals["kb_ui"] = {key: content.ui.get(key, lang) for key in content.ui.strings}
+    env.globals["kb_print_helpline"] = generate.print_helpline(content, lang)
     return env
 
 
@@ -61,16 +65,39 @@ def on_page_markdown(markdown, page, config, files):
     return markdown + generate.page_additions(content, source, lang)
 
 
+def on_page_content(html, page, config, files):
+    return generate.mark_external_links(generate.label_task_lists(html))
+
+
+def _build_language(config) -> tuple[str, str]:
+    content, _ = build.content_once(_root(config))
+    return config.theme.get("language") or content.site.default_language, content.site.default_language
+
+
+def on_post_page(output, page, config):
+    """Pages in other languages than the default search their own language's index."""
+    lang, default = _build_language(config)
+    return output if lang == default else search.rebase_config(output, lang)
+
+
+@event_priority(-200)  # after static-i18n (-100), which writes the combined index last
+def on_post_build(config):
+    """After the last language is built: one search index per language."""
+    content, _ = build.content_once(_root(config))
+    search.split_index(Path(config.site_dir), content, inline_script=offline.enabled())
+    if offline.enabled():
+        offline.copy_shim(_root(config), Path(config.site_dir))
+
+
 def on_post_template(output, template_name, config):
     """static-i18n writes one 404 page, the last language's, over the others: keep the
     default language's at the root and write each other language's under its folder."""
     if template_name != "404.html":
         return output
-    content, _ = build.content_once(_root(config))
-    lang = config.theme.get("language") or content.site.default_language
-    if lang == content.site.default_language:
+    lang, default = _build_language(config)
+    if lang == default:
         return output
     target = Path(config.site_dir) / lang / "404.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(output, encoding="utf-8")
+    target.write_text(search.rebase_config(output, lang), encoding="utf-8")
     return ""

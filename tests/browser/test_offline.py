@@ -1,0 +1,49 @@
+"""The offline edition: a zip of both languages that works from disk, search included."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from conftest import kb
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("offline")
+    archive = folder / "kunskapsbanken-offline.zip"
+    result = kb("offline", "--out", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
+    unpacked = folder / "unpacked"
+    with zipfile.ZipFile(archive) as bundle:
+        bundle.extractall(unpacked)
+    return unpacked
+
+
+def offline_search(page, url: str, query: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_timeout(1500)  # the search worker starts through an iframe under file://
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item > .md-search-result__link", timeout=15000)
+    return page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "els => els.map(e => e.href)")
+
+
+def test_offline_zip_has_both_languages(offline_site):
+    assert (offline_site / "index.html").is_file() and (offline_site / "en" / "index.html").is_file()
+    assert (offline_site / "manual" / "steg-2-akut-skydd.html").is_file(), "page.html links for file://"
+    assert (offline_site / "search" / "search_index.js").is_file()
+    assert (offline_site / "en" / "search" / "search_index.js").is_file()
+
+
+def test_offline_search_returns_results_from_file_urls(page, offline_site):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    swedish = offline_search(page, (offline_site / "index.html").as_uri(), "reflektionstid")
+    assert swedish and all(url.startswith("file://") and "/en/" not in url for url in swedish)
+    english = offline_search(page, (offline_site / "en" / "manual" / "index.html").as_uri(), "reflection period")
+    assert english and all("/en/" in url for url in english)
+    assert [url for url in requests if not url.startswith("file://")] == [], "nothing is fetched from the network"

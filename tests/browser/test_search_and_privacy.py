@@ -1,0 +1,90 @@
+"""The real search box, and privacy: nothing leaves the site's origin, no cookies."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import ROOT
+from kb.search import location_of
+
+pytestmark = pytest.mark.browser
+
+SUITE = yaml.safe_load((ROOT / "tests" / "search" / "queries.yml").read_text(encoding="utf-8"))
+
+
+def search_box(page, query: str) -> list[str]:
+    """Type into the theme's search box; the result pages, best first, as site paths."""
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    try:
+        page.wait_for_selector(".md-search-result__link", timeout=5000)
+    except PlaywrightTimeout:  # typed before the search worker was ready: type again
+        page.fill("input.md-search__input", "")
+        page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__link", timeout=15000)
+    links = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link",
+                                      "els => els.map(e => e.href)")
+    paths = [urlsplit(link).path for link in links]
+    return list(dict.fromkeys(paths))
+
+
+def test_english_page_searches_english_pages_only(page, site_server):
+    page.goto(site_server.url("/en/manual/"))
+    found = search_box(page, "trafficking")
+    assert found and all(p.startswith("/en/") for p in found), found
+
+
+def test_swedish_page_searches_swedish_pages_only(page, site_server):
+    page.goto(site_server.url("/manual/"))
+    found = search_box(page, "trafficking")
+    assert found and not any(p.startswith("/en/") for p in found), found
+
+
+def test_browser_subset_of_the_suite_hits_at_3(page, site_server):
+    cases = [c for c in SUITE if c.get("browser")]
+    assert len(cases) >= 10
+    hits, misses = 0, []
+    for case in cases:
+        prefix = "/" if case["lang"] == "sv" else f"/{case['lang']}/"
+        page.goto(site_server.url(prefix))
+        found = search_box(page, case["query"])[:3]
+        expected = {prefix + location_of(key) for key in case["expect"]}
+        if expected & set(found):
+            hits += 1
+        else:
+            misses.append((case["query"], found))
+    assert hits / len(cases) >= 0.9, misses
+
+
+def test_no_request_leaves_the_site_and_no_cookie_is_set(browser, site_server):
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    for path in ("/", "/en/", "/manual/steg-2-akut-skydd/", "/kontakter/", "/metoder/",
+                 "/checklistor/vuxna-sexuell-exploatering/", "/en/lagstiftning/manniskohandel/", "/ordlista/"):
+        page.goto(site_server.url(path))
+        page.wait_for_load_state("networkidle")
+    search_box(page, "reflektionstid")
+    page.wait_for_load_state("networkidle")
+    foreign = [url for url in requests if not url.startswith(site_server.origin)]
+    assert foreign == [], foreign
+    assert context.cookies() == []
+    storage = page.evaluate("Object.keys(localStorage)")
+    assert all("search" in key or key.startswith("__") for key in storage), storage
+    context.close()
+
+
+def test_external_links_send_no_referrer(page, site_server):
+    page.goto(site_server.url("/lagstiftning/manniskohandel/"))
+    assert page.get_attribute('meta[name="referrer"]', "content") == "no-referrer"
+    external = page.eval_on_selector_all('a[href^="http"]:not([href*="127.0.0.1"])',
+                                         "els => els.map(e => [e.href, e.rel])")
+    assert external, "the page links to the official text"
+    for href, rel in external:
+        assert "noopener" in rel and "noreferrer" in rel, (href, rel)
