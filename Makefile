@@ -30,8 +30,11 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict --clean --site-dir site
 
+# Every content check, then a strict build into build/check-site: broken links, missing
+# anchors and cross-language links in the built HTML fail it, naming the page.
 check: setup
 	$(BIN)/kb check
+	$(BIN)/mkdocs build --strict --quiet --clean --site-dir build/check-site
 
 test: setup
 	$(BIN)/python -m pytest
@@ -41,6 +44,11 @@ test: setup
 new-method: setup
 	$(BIN)/kb new method $(if $(TITLE),--title "$(TITLE)") $(if $(REGION),--region $(REGION)) \
 		$(foreach area,$(FOCUS),--focus-area $(area))
+
+# External links: a weekly job, never a gate for a pull request (exit 1 only when a link is
+# confirmed broken). Writes build/links-report.md and .json.
+links: setup
+	$(BIN)/kb links
 
 offline: setup
 	$(BIN)/kb offline --out build/kunskapsbanken-offline.zip

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import checks, dates, freshness, load, model, offline, scaffold, search, translations
+from . import checks, dates, freshness, links, load, model, offline, scaffold, search, translations
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
                       help="run the search-quality suite and report hit@1, hit@3 and MRR per language")
     find.add_argument("--min-hit3", type=float, default=0.0, help="with --eval: exit 1 below this hit@3")
 
+    ext = sub.add_parser("links", help="check external links with lychee; exit 1 only for confirmed failures")
+    ext.add_argument("--config", type=Path, default=None, help="lychee configuration (default: lychee.toml)")
+    ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
+    ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page and contacts)")
+
     off = sub.add_parser("offline", help="build the offline edition as a zip that works from disk")
     off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
 
@@ -66,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return _check(site)
+    if args.command == "links":
+        content = load.load(site)
+        config = (args.config or site.root / "lychee.toml").resolve()
+        report_dir = args.report_dir if args.report_dir.is_absolute() else site.root / args.report_dir
+        try:
+            return links.check(content, config, report_dir, [f.resolve() for f in args.files] or None)
+        except RuntimeError as exc:
+            print(f"kb links: {exc}", file=sys.stderr)
+            return 2
     if args.command == "offline":
         archive = args.out if args.out.is_absolute() else site.root / args.out
         return offline.build(site.root, archive.parent / "offline-site", archive)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from kb import build, generate, load, offline, search
+from kb import build, generate, load, offline, search, sitecheck
 
 
 def _root(config) -> Path:
@@ -84,9 +85,14 @@ def on_post_page(output, page, config):
 def on_post_build(config):
     """After the last language is built: one search index per language."""
     content, _ = build.content_once(_root(config))
-    search.split_index(Path(config.site_dir), content, inline_script=offline.enabled())
+    if not search.split_index(Path(config.site_dir), content, inline_script=offline.enabled()):
+        return  # not the last language's build yet
     if offline.enabled():
         offline.copy_shim(_root(config), Path(config.site_dir))
+    problems = sitecheck.check_site(Path(config.site_dir), content.site, urlsplit(config.site_url or "").hostname or "")
+    if problems:
+        listing = "\n".join(str(p) for p in problems)
+        raise PluginError(f"broken links in the built site:\n{listing}")
 
 
 def on_post_template(output, template_name, config):

@@ -9,13 +9,25 @@ from collections.abc import Callable, Iterable
 
 from ..load import Content
 from ..problems import Problem
-from . import contacts, dates, freshness, html_safety, placeholders, taxonomy_refs, titles, translations, vetting
+from . import (
+    contacts,
+    dates,
+    freshness,
+    html_safety,
+    links,
+    placeholders,
+    taxonomy_refs,
+    titles,
+    translations,
+    vetting,
+)
 
 Check = Callable[[Content], Iterable[Problem]]
 
 ALL: list[Check] = [
     placeholders.check,
     html_safety.check,
+    links.check,
     taxonomy_refs.check,
     dates.check,
     titles.check,

@@ -1,0 +1,33 @@
+"""Links in the Markdown itself: no link to another language's file, no insecure http://.
+
+A Swedish page that links to page.en.md sends Swedish readers to English; linking to
+page.md lets the build pick the reader's language. The built HTML is checked again
+after every build (kb.sitecheck), generated pages included.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..load import Content
+from ..problems import Problem
+from .html_safety import strip_code
+
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)|href=\"([^\"]+)\"")
+
+
+def check(content: Content) -> Iterator[Problem]:
+    others = content.site.languages[1:]
+    for page in content.pages:
+        for number, line in enumerate(strip_code(page.body).split("\n"), start=page.body_line):
+            for match in LINK_TARGET.finditer(line):
+                target = match.group(1) or match.group(2)
+                path = target.split("#", 1)[0]
+                lang = next((x for x in others if path.endswith(f".{x}.md")), None)
+                if lang:
+                    source = path[: -len(f".{lang}.md")] + ".md"
+                    yield Problem(page.rel, number, f"link to the {lang} file {path}: link to {source} instead; "
+                                                    "the build picks the reader's language")
+                elif target.startswith("http://"):
+                    yield Problem(page.rel, number, f"insecure link {target}: use https://")
