@@ -10,6 +10,8 @@ PAGES  ?= 200
 
 # Material prints a long notice about MkDocs 2 on every run; it is known and tracked.
 export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: every date a build writes comes from the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .PHONY: setup serve build check test lint links bench offline new-method clean
 

@@ -59,7 +59,7 @@ def test_make_check_fails_on_bad_content_and_passes_on_good(tmp_path):
     bad = run(make, scenario_site(tmp_path / "bad", "unsafe-html"))
     assert bad.returncode != 0
     assert "docs/sida.md:12: <script> is not allowed" in bad.stdout
-    good = run(make, scenario_site(tmp_path / "good", "clean"))
+    good = run(make, make_site(tmp_path / "good"))
     assert good.returncode == 0, good.stdout + good.stderr
 
 

@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import checks, dates, freshness, links, load, model, offline, scaffold, search, translations
+from . import checks, csp, dates, freshness, links, load, model, offline, scaffold, search, translations
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
     ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page and contacts)")
 
+    csp_cmd = sub.add_parser("csp", help="print the Content-Security-Policy header line for a built site")
+    csp_cmd.add_argument("site_dir", type=Path, help="the built site, e.g. site/")
+
     off = sub.add_parser("offline", help="build the offline edition as a zip that works from disk")
     off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
 
@@ -80,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"kb links: {exc}", file=sys.stderr)
             return 2
+    if args.command == "csp":
+        if not (args.site_dir / "index.html").is_file():
+            print(f"kb csp: {args.site_dir} has no index.html: run `make build` first", file=sys.stderr)
+            return 1
+        print(csp.nginx_header(args.site_dir), end="")
+        return 0
     if args.command == "offline":
         archive = args.out if args.out.is_absolute() else site.root / args.out
         return offline.build(site.root, archive.parent / "offline-site", archive)

@@ -114,7 +114,7 @@ def insert_after_title(markdown: str, block: str) -> str:
     return markdown[: match.end()] + "\n\n" + block + markdown[match.end():]
 
 
-def page_additions(content: Content, page: PageFile | None, lang: str) -> str:
+def page_additions(content: Content, page: PageFile | None, lang: str, directory_urls: bool = True) -> str:
     """Everything the build appends to one page's Markdown."""
     extra = ""
     if page is not None and page.meta is not None:
@@ -127,7 +127,7 @@ def page_additions(content: Content, page: PageFile | None, lang: str) -> str:
         elif page.meta.generated == "counties":
             extra += county_lookup(content, page, CONTACTS_DIRECTORY, lang)
         elif page.meta.generated == "methods":
-            extra += method_catalogue(content, page, lang)
+            extra += method_catalogue(content, page, lang, directory_urls)
         elif page.meta.generated == "translations":
             extra += translation_status(content, lang)
     return extra + abbreviations(content, lang)
@@ -159,7 +159,7 @@ def contact_card(content: Content, contact: Contact, lang: str) -> str:
     data-review-by lets the browser show the overdue warning on an old build too.
     """
     ui, e = content.ui, html.escape
-    due, now = freshness.state(contact.verified_on, contact.review_in, dates.today(), contact.confirmed)
+    due, now = freshness.state(contact.verified_on, contact.review_in, dates.build_today(), contact.confirmed)
     rows = []
     for phone in contact.phones:
         dial = parse_phone(phone.number)
@@ -240,7 +240,7 @@ def expand_contact_shortcodes(content: Content, markdown: str, lang: str) -> str
 def review_notice(content: Content, page: PageFile, lang: str) -> dict[str, object]:
     """What the review partial shows: reviewed when and by whom, and the overdue warning."""
     meta = page.meta
-    due, now = freshness.state(meta.last_reviewed_on, meta.review_months, dates.today())
+    due, now = freshness.state(meta.last_reviewed_on, meta.review_months, dates.build_today())
     helpline = _helpline(content, lang)
     return {
         "due": due.isoformat(),
@@ -260,8 +260,13 @@ FILTERS = (("focus_areas", "method_focus_areas", "focus_areas"), ("regions", "me
            ("exploitation_forms", "method_forms", "exploitation_forms"))
 
 
-def url_of(from_key: str, to_key: str) -> str:
-    """The relative URL from one page to another, as MkDocs writes it with directory URLs."""
+def url_of(from_key: str, to_key: str, directory_urls: bool = True) -> str:
+    """The relative URL from one page to another, as MkDocs writes it: page/ with directory
+    URLs, page.html without them (the offline edition)."""
+    if not directory_urls:
+        target = to_key.removesuffix(".md") + ".html"
+        return posixpath.relpath(target, posixpath.dirname(from_key) or ".")
+
     def folder(key: str) -> str:
         stem = key.removesuffix(".md")
         return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
@@ -278,7 +283,7 @@ def methods(content: Content) -> list[PageFile]:
     return sorted(found, key=lambda p: sort_key(p.meta.title))
 
 
-def method_catalogue(content: Content, page: PageFile, lang: str) -> str:
+def method_catalogue(content: Content, page: PageFile, lang: str, directory_urls: bool = True) -> str:
     """Methods grouped by focus area: plain lists that work without JavaScript, with
     filters that assets/kb.js reveals and drives when scripts run."""
     ui, taxonomy, e = content.ui, content.taxonomy, html.escape
@@ -308,7 +313,8 @@ def method_catalogue(content: Content, page: PageFile, lang: str) -> str:
             title = page_title(content, method.key, lang)
             source = content.page(method.key, lang) or method
             regions = ", ".join(taxonomy.label("regions", r, lang) for r in meta.regions)
-            out.append(f'<li {attributes}><a href="{url_of(page.key, method.key)}">{e(title)}</a>: '
+            href = url_of(page.key, method.key, directory_urls)
+            out.append(f'<li {attributes}><a href="{href}">{e(title)}</a>: '
                        f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
         out += ["</ul>", ""]
     return "\n".join(out) + "\n"
@@ -344,6 +350,8 @@ def method_facts(content: Content, page: PageFile, lang: str) -> str:
 
 def relative_url(from_url: str, to_url: str) -> str:
     """From one built page's URL to another's (both relative to the site root)."""
+    if from_url and not from_url.endswith("/"):  # page.html (offline edition): relative to its folder
+        return posixpath.relpath("/" + to_url, "/" + posixpath.dirname(from_url))
     relative = posixpath.relpath("/" + to_url.strip("/"), "/" + from_url.strip("/"))
     return "./" if relative == "." else relative.rstrip("/") + "/"
 

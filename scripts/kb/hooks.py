@@ -63,7 +63,7 @@ def on_page_markdown(markdown, page, config, files):
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
     file_lang = getattr(page.file, "locale", None) or lang
     markdown = generate.translation_notices(content, key, lang, file_lang, page.url, markdown)
-    return markdown + generate.page_additions(content, source, lang)
+    return markdown + generate.page_additions(content, source, lang, config.use_directory_urls)
 
 
 def on_page_content(html, page, config, files):
