@@ -52,6 +52,10 @@ new-method: setup
 links: setup
 	$(BIN)/kb links
 
+# Measurements, not tests: search latency in headless Chromium on the built site.
+bench: build
+	$(BIN)/kb bench
+
 offline: setup
 	$(BIN)/kb offline --out build/kunskapsbanken-offline.zip
 

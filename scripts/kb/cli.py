@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import signal
 import sys
 from pathlib import Path
 
-from . import checks, csp, dates, freshness, links, load, model, offline, scaffold, search, translations
+from . import bench, checks, csp, dates, freshness, links, load, model, offline, scaffold, search, translations
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
     ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page and contacts)")
 
+    bench_cmd = sub.add_parser("bench", help="measure: search latency in headless Chromium on a built site")
+    bench_cmd.add_argument("--site", type=Path, default=None, help="the built site (default: site/)")
+    bench_cmd.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+
     csp_cmd = sub.add_parser("csp", help="print the Content-Security-Policy header line for a built site")
     csp_cmd.add_argument("site_dir", type=Path, help="the built site, e.g. site/")
 
@@ -83,6 +88,21 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"kb links: {exc}", file=sys.stderr)
             return 2
+    if args.command == "bench":
+        site_dir = (args.site or site.root / "site").resolve()
+        if not (site_dir / "index.html").is_file():
+            print(f"kb bench: {site_dir} has no index.html: run `make build` first (or pass --site)", file=sys.stderr)
+            return 1
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+        measured = {"search": bench.search_latency(site_dir, site.languages, progress)}
+        if args.json:
+            print(json.dumps(measured, ensure_ascii=False))
+        else:
+            for lang, values in measured["search"].items():
+                print(f"search {lang}: first result {values['load_to_first_result_ms']:.0f} ms after page load "
+                      f"(worst {values['worst_load_to_first_result_ms']:.0f} ms), "
+                      f"{values['query_to_first_result_ms']:.0f} ms after typing")
+        return 0
     if args.command == "csp":
         if not (args.site_dir / "index.html").is_file():
             print(f"kb csp: {args.site_dir} has no index.html: run `make build` first", file=sys.stderr)

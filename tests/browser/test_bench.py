@@ -1,0 +1,26 @@
+"""The search benchmark runs and reports both languages (it measures; it does not judge)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import assert_clean_run, kb
+
+pytestmark = pytest.mark.browser
+
+
+def test_kb_bench_reports_search_latency_per_language(built_site, browser):
+    result = kb("bench", "--site", str(built_site), "--json")
+    assert result.returncode == 0, result.stderr
+    measured = json.loads(result.stdout.strip().splitlines()[-1])["search"]
+    for lang in ("sv", "en"):
+        assert measured[lang]["load_to_first_result_ms"] > 0
+        assert measured[lang]["worst_load_to_first_result_ms"] >= measured[lang]["load_to_first_result_ms"]
+
+
+def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
+    result = kb("bench", "--site", str(tmp_path))
+    assert_clean_run(result)
+    assert result.returncode == 1 and "make build" in result.stderr
