@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -46,6 +51,34 @@ def add_page(project: Path, name: str, text: str) -> None:
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("\nnav:\n", f"\nnav:\n  - {name}\n", 1),
                       encoding="utf-8")
+
+
+@contextlib.contextmanager
+def make_serve(project: Path, *make_args: str):
+    """`make serve` on a free port of 127.0.0.1; yields a function that fetches a path once the
+    server answers (or returns "" after `within` seconds). The server is stopped afterwards."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(["make", "--no-print-directory", *make_args, "serve", f"ADDR=127.0.0.1:{port}"],
+                              cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+
+    def fetch(path: str, within: float = 60) -> str:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+                    return response.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.5)
+        return ""
+
+    try:
+        yield fetch
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def run(args: list[str], cwd: Path, timeout: int = 300, **extra: str) -> subprocess.CompletedProcess:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
 
-from conftest import ROOT, add_page, assert_clean_run, env, make_site, mkdocs_build
+import pytest
+
+from conftest import ROOT, add_page, assert_clean_run, make_serve, make_site, mkdocs_build
 
 
 def html_lang(path: Path) -> str:
@@ -71,21 +70,17 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def test_broken_internal_link_fails_the_build_naming_the_page(tmp_path):
+@pytest.mark.parametrize(("name", "body", "missing"), [
+    ("trasig.md", "Se [sidan](finns-inte.md).", "finns-inte.md"),      # a broken link
+    ("ankare.md", "Se [start](index.md#finns-inte).", "finns-inte"),   # a missing anchor
+])
+def test_broken_link_or_anchor_fails_the_build_naming_the_page(tmp_path, name, body, missing):
     project = make_site(tmp_path)
-    add_page(project, "trasig.md", _page("Trasig länk", "Se [sidan](finns-inte.md)."))
+    add_page(project, name, _page("Trasig länk", body))
     result = mkdocs_build(project, tmp_path / "out")
     assert_clean_run(result)
     assert result.returncode == 1
-    assert "trasig.md" in result.stderr and "finns-inte.md" in result.stderr
-
-
-def test_missing_anchor_fails_the_build_naming_the_page(tmp_path):
-    project = make_site(tmp_path)
-    add_page(project, "ankare.md", _page("Fel ankare", "Se [start](index.md#finns-inte)."))
-    result = mkdocs_build(project, tmp_path / "out")
-    assert result.returncode == 1
-    assert "ankare.md" in result.stderr and "finns-inte" in result.stderr
+    assert name in result.stderr and missing in result.stderr
 
 
 def test_the_same_site_with_valid_links_builds(tmp_path):
@@ -96,33 +91,9 @@ def test_the_same_site_with_valid_links_builds(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_make_serve_answers_within_a_minute():
-    port = _free_port()
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"ADDR=127.0.0.1:{port}"],
-        cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    try:
-        deadline, body = time.monotonic() + 60, ""
-        while time.monotonic() < deadline and not body:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    body = response.read().decode("utf-8")
-            except OSError:
-                time.sleep(0.5)
-        assert "114 14" in body, "make serve did not answer with the start page within a minute"
-    finally:
-        import os
-        import signal
-
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    with make_serve(ROOT) as fetch:
+        assert "114 14" in fetch("/", within=60), "make serve did not answer with the start page within a minute"
 
 
 def test_a_page_left_out_of_the_navigation_fails_the_build(tmp_path):

@@ -6,14 +6,11 @@ import os
 import pty
 import re
 import subprocess
-import time
-import urllib.request
 
 import pytest
 import yaml
 
-from conftest import BIN, ROOT, assert_clean_run, env, kb, make_site, mkdocs_build, run
-from test_foundation import _free_port
+from conftest import BIN, ROOT, assert_clean_run, env, kb, make_serve, make_site, mkdocs_build, run
 
 FILLED = {
     "vuxna, barn eller båda": "vuxna",
@@ -131,24 +128,9 @@ def test_a_draft_is_absent_from_the_production_build(tmp_path):
 
 def test_a_draft_is_shown_by_make_serve(tmp_path):
     project = _draft_project(tmp_path)
-    port = _free_port()
-    server = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "serve",
-                               f"ADDR=127.0.0.1:{port}"], cwd=project, env=env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline, page = time.monotonic() + 90, ""
-        while time.monotonic() < deadline and not page:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metoder/mitt/utkastmetod/", timeout=2) as r:
-                    page = r.read().decode("utf-8")
-            except OSError:
-                time.sleep(0.5)
-        assert "Utkastmetod" in page
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metoder/", timeout=5) as response:
-            assert "Utkastmetod" in response.read().decode("utf-8")
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+    with make_serve(project, "-o", ".venv/.installed") as fetch:
+        assert "Utkastmetod" in fetch("/metoder/mitt/utkastmetod/", within=90)
+        assert "Utkastmetod" in fetch("/metoder/")
 
 
 def test_a_vetted_method_shows_who_vetted_it_and_when(tmp_path):

@@ -32,10 +32,15 @@ def _fingerprint(folders: list[Path]) -> tuple:
     return tuple(stamps)
 
 
-def content_once(root: Path) -> tuple[Content, list[Problem]]:
+def content_once(root: Path, refresh: bool = False) -> tuple[Content, list[Problem]]:
+    """The content model for this build. Only refresh=True (on_config, once per build and
+    language) looks at the files again; every per-page hook reuses the result, so a build
+    never rescans docs/ once per page."""
+    cached = _cache.get(root)
+    if cached and not refresh:
+        return cached[1], cached[2]
     site = load_site(root)
     stamp = _fingerprint([site.docs_dir, site.data_dir])
-    cached = _cache.get(root)
     if cached and cached[0] == stamp:
         return cached[1], cached[2]
     content = load.load(site)

@@ -48,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
     ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page and contacts)")
 
-    bench_cmd = sub.add_parser("bench", help="measure: search latency in headless Chromium on a built site")
-    bench_cmd.add_argument("--site", type=Path, default=None, help="the built site (default: site/)")
+    bench_cmd = sub.add_parser("bench", help="measure build, check, output and search at scale (or on a built site)")
+    bench_cmd.add_argument("--pages", type=int, default=None,
+                           help="generate this many synthetic methods (both languages) and measure everything")
+    bench_cmd.add_argument("--site", type=Path, default=None, help="without --pages: the built site (default: site/)")
     bench_cmd.add_argument("--json", action="store_true", help="print one JSON object as the last line")
 
     csp_cmd = sub.add_parser("csp", help="print the Content-Security-Policy header line for a built site")
@@ -88,6 +90,21 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             print(f"kb links: {exc}", file=sys.stderr)
             return 2
+    if args.command == "bench" and args.pages is not None:
+        if args.pages < 1:
+            print("kb bench: --pages must be 1 or more", file=sys.stderr)
+            return 2
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+        try:
+            measured = bench.build_at_scale(site.root, args.pages, progress)
+        except RuntimeError as exc:
+            print(f"kb bench: {exc}", file=sys.stderr)
+            return 1
+        if not args.json:
+            for key, value in measured.items():
+                print(f"{key:>24}: {value}")
+        print(bench.report_json(measured) if args.json else "")
+        return 0
     if args.command == "bench":
         site_dir = (args.site or site.root / "site").resolve()
         if not (site_dir / "index.html").is_file():

@@ -19,7 +19,7 @@ def on_config(config):
     """Stop the build on any content problem: the very checks `kb check` runs.
 
     """
-    content, problems = build.content_once(_root(config))
+    content, problems = build.content_once(_root(config), refresh=True)
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")

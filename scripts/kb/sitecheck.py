@@ -7,8 +7,11 @@ linking to the English one where a Swedish page exists) and insecure http:// lin
 
 from __future__ import annotations
 
+import bisect
+import functools
 import posixpath
-from html.parser import HTMLParser
+import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,30 +22,31 @@ SKIP_SCHEMES = ("mailto", "tel", "data", "javascript", "blob")
 SKIP_FOLDERS = {"assets", "search"}
 
 
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
+_TAG = re.compile(r"<(a|link|script|img|iframe|source|area)\b([^>]*)>|<(/?)article\b[^>]*>", re.I)
+_ATTR = re.compile(r'(\w[\w:-]*)\s*=\s*"([^"]*)"')
+_ID = re.compile(r'\s(?:id|name)="([^"]+)"')
+
+
+class _Page:
+    """The ids and the links of one built page. Regular expressions, not an HTML parser:
+    the theme writes regular HTML, and this runs over every page of every build."""
+
+    def __init__(self, text: str = "") -> None:
+        self.ids = {unescape(m.group(1)) for m in _ID.finditer(text)}
         self.links: list[tuple[int, str, bool, bool]] = []  # line, url, in article, has hreflang
-        self.depth_in_article = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "article":
-            self.depth_in_article += 1
-        for name in ("id", "name" if tag == "a" else ""):
-            if name and values.get(name):
-                self.ids.add(values[name])
-        for name in ("href", "src"):
-            url = values.get(name)
-            if url and not (tag == "link" and values.get("rel") in ("canonical", "alternate")):
-                self.links.append((self.getpos()[0], url, self.depth_in_article > 0, "hreflang" in values))
-
-    handle_startendtag = handle_starttag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article" and self.depth_in_article:
-            self.depth_in_article -= 1
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        depth = 0
+        for match in _TAG.finditer(text):
+            if match.group(1) is None:
+                depth = max(0, depth + (-1 if match.group(3) else 1))
+                continue
+            values = {k.lower(): unescape(v) for k, v in _ATTR.findall(match.group(2))}
+            if match.group(1).lower() == "link" and values.get("rel") in ("canonical", "alternate"):
+                continue
+            for name in ("href", "src"):
+                if values.get(name):
+                    line = bisect.bisect_left(newlines, match.start()) + 1
+                    self.links.append((line, values[name], depth > 0, "hreflang" in values))
 
 
 def _language_of(path: str, site: Site) -> str:
@@ -50,7 +54,9 @@ def _language_of(path: str, site: Site) -> str:
     return first if first in site.languages[1:] else site.default_language
 
 
+@functools.cache
 def _target_file(site_dir: Path, path: str) -> Path | None:
+    """The built file a site path leads to (cached: the same targets recur on every page)."""
     candidate = site_dir / path
     if path.endswith("/") or path == "":
         candidate = candidate / "index.html"
@@ -70,9 +76,8 @@ def check_site(site_dir: Path, site: Site, site_host: str = "") -> list[Problem]
     pages = sorted(p for p in site_dir.rglob("*.html") if p.relative_to(site_dir).parts[0] not in SKIP_FOLDERS)
     parsed: dict[Path, _Page] = {}
     for page in pages:
-        parser = _Page()
-        parser.feed(page.read_text(encoding="utf-8"))
-        parsed[page] = parser
+        parsed[page] = _Page(page.read_text(encoding="utf-8"))
+    _target_file.cache_clear()  # a new build: nothing known about the files yet
     problems: list[Problem] = []
     for page, parser in parsed.items():
         rel = page.relative_to(site_dir).as_posix()
@@ -100,7 +105,7 @@ def check_site(site_dir: Path, site: Site, site_host: str = "") -> list[Problem]
                 problems.append(Problem(where, line, f"broken link {url}: nothing is built at /{target_rel}"))
                 continue
             fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in parsed.get(target, _Page()).ids:
+            if fragment and target.suffix == ".html" and fragment not in getattr(parsed.get(target), "ids", ()):
                 problems.append(Problem(where, line, f"broken link {url}: /{target_rel} has no anchor #{fragment}"))
             target_lang = _language_of(target_rel, site)
             if in_article and not has_hreflang and target.suffix == ".html" and target_lang != page_lang:

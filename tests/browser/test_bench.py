@@ -24,3 +24,15 @@ def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
     result = kb("bench", "--site", str(tmp_path))
     assert_clean_run(result)
     assert result.returncode == 1 and "make build" in result.stderr
+
+
+def test_kb_bench_at_scale_reports_every_measure(browser):
+    result = kb("bench", "--pages", "3", "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    for key in ("pages", "build_s", "bare_build_s", "ratio", "check_s", "bytes_per_page", "index_bytes_sv",
+                "index_bytes_en", "peak_rss_mb"):
+        assert measured[key] > 0, key
+    assert measured["pages"] == 3
+    assert measured["ratio"] == pytest.approx(measured["build_s"] / measured["bare_build_s"], rel=0.01)
+    assert measured["search_first_result_ms"]["sv"] > 0
