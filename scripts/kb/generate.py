@@ -11,6 +11,7 @@ import posixpath
 import re
 
 from . import dates, freshness, translations
+from .build import include_drafts
 from .checks.contacts import CONTACT_SHORTCODE
 from .contacts import Contact, parse_phone
 from .load import Content, PageFile
@@ -66,8 +67,6 @@ def focus_area_listing(content: Content, page: PageFile, lang: str) -> str:
 
 def is_published(content: Content, page: PageFile) -> bool:
     """Drafts are left out of listings in a production build (see build.include_drafts)."""
-    from .build import include_drafts
-
     return include_drafts() or page.meta.status != "draft"
 
 
