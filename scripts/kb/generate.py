@@ -141,8 +141,12 @@ HELPLINE = "stodtelefonen"  # the safe fallback every warning points to
 
 
 def _helpline(content: Content, lang: str) -> dict[str, str]:
-    helpline = content.contacts.get(HELPLINE)
-    return {"helpline": helpline.name.get(lang), "phone": parse_phone(helpline.phones[0].number).display}
+    """The helpline's name and number in lang, worked out once per build and language."""
+    cache = content.__dict__.setdefault("_helpline_cache", {})
+    if lang not in cache:
+        helpline = content.contacts.get(HELPLINE)
+        cache[lang] = {"helpline": helpline.name.get(lang), "phone": parse_phone(helpline.phones[0].number).display}
+    return cache[lang]
 
 
 def print_helpline(content: Content, lang: str) -> str:

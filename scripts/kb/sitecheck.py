@@ -7,7 +7,6 @@ linking to the English one where a Swedish page exists) and insecure http:// lin
 
 from __future__ import annotations
 
-import bisect
 import functools
 import posixpath
 import re
@@ -32,9 +31,8 @@ class _Page:
     the theme writes regular HTML, and this runs over every page of every build."""
 
     def __init__(self, text: str = "") -> None:
-        self.ids = {unescape(m.group(1)) for m in _ID.finditer(text)}
-        self.links: list[tuple[int, str, bool, bool]] = []  # line, url, in article, has hreflang
-        newlines = [m.start() for m in re.finditer("\n", text)]
+        self.text = text
+        self.links: list[tuple[int, str, bool, bool]] = []  # offset, url, in article, has hreflang
         depth = 0
         for match in _TAG.finditer(text):
             if match.group(1) is None:
@@ -45,8 +43,16 @@ class _Page:
                 continue
             for name in ("href", "src"):
                 if values.get(name):
-                    line = bisect.bisect_left(newlines, match.start()) + 1
-                    self.links.append((line, values[name], depth > 0, "hreflang" in values))
+                    self.links.append((match.start(), values[name], depth > 0, "hreflang" in values))
+
+    @functools.cached_property
+    def ids(self) -> set[str]:
+        """Only pages that a #fragment points at are searched for ids."""
+        return {unescape(m.group(1)) for m in _ID.finditer(self.text)}
+
+    def line(self, offset: int) -> int:
+        """Line numbers are worked out only for the links that have a problem."""
+        return self.text.count("\n", 0, offset) + 1
 
 
 def _language_of(path: str, site: Site) -> str:
@@ -81,37 +87,43 @@ def check_site(site_dir: Path, site: Site, site_host: str = "") -> list[Problem]
     problems: list[Problem] = []
     for page, parser in parsed.items():
         rel = page.relative_to(site_dir).as_posix()
-        where = f"{site_dir.name}/{rel}"
-        page_url = "/" + rel.removesuffix("index.html")
-        page_lang = _language_of(rel, site)
-        for line, url, in_article, has_hreflang in parser.links:
-            parts = urlsplit(url)
-            if parts.scheme in SKIP_SCHEMES:
-                continue
-            if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost"):
-                problems.append(Problem(where, line, f"insecure link {url}: use https://"))
-                continue
-            if parts.scheme and parts.hostname != site_host:
-                continue  # external: checked on a schedule by `kb links`
-            if not parts.path and not parts.netloc:
-                target_path = page_url
-            else:
-                target_path = posixpath.normpath(posixpath.join(posixpath.dirname(page_url + "x"), parts.path))
-                if parts.path.endswith("/") and not target_path.endswith("/"):
-                    target_path += "/"
-            target_rel = target_path.lstrip("/")
-            target = _target_file(site_dir, target_rel)
-            if target is None:
-                problems.append(Problem(where, line, f"broken link {url}: nothing is built at /{target_rel}"))
-                continue
-            fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in getattr(parsed.get(target), "ids", ()):
-                problems.append(Problem(where, line, f"broken link {url}: /{target_rel} has no anchor #{fragment}"))
-            target_lang = _language_of(target_rel, site)
-            if in_article and not has_hreflang and target.suffix == ".html" and target_lang != page_lang:
-                own = _target_file(site_dir, _in_language(target_rel, page_lang, site))
-                if own is not None:
-                    problems.append(Problem(where, line, f"link {url} leads to the {target_lang} page although the "
-                                                         f"page exists in {page_lang}: link to the source file "
-                                                         f"(page.md), not page.{target_lang}.md"))
+        for offset, message in _page_problems(rel, parser, parsed, site_dir, site, site_host):
+            problems.append(Problem(f"{site_dir.name}/{rel}", parser.line(offset), message))
     return problems
+
+
+def _page_problems(rel: str, parser: _Page, parsed: dict[Path, _Page], site_dir: Path, site: Site,
+                   site_host: str) -> list[tuple[int, str]]:
+    """(offset, message) for every bad link on one built page."""
+    found: list[tuple[int, str]] = []
+    page_url = "/" + rel.removesuffix("index.html")
+    page_lang = _language_of(rel, site)
+    for offset, url, in_article, has_hreflang in parser.links:
+        parts = urlsplit(url)
+        if parts.scheme in SKIP_SCHEMES:
+            continue
+        if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost"):
+            found.append((offset, f"insecure link {url}: use https://"))
+            continue
+        if parts.scheme and parts.hostname != site_host:
+            continue  # external: checked on a schedule by `kb links`
+        if not parts.path and not parts.netloc:
+            target_path = page_url
+        else:
+            target_path = posixpath.normpath(posixpath.join(posixpath.dirname(page_url + "x"), parts.path))
+            if parts.path.endswith("/") and not target_path.endswith("/"):
+                target_path += "/"
+        target_rel = target_path.lstrip("/")
+        target = _target_file(site_dir, target_rel)
+        if target is None:
+            found.append((offset, f"broken link {url}: nothing is built at /{target_rel}"))
+            continue
+        fragment = unquote(parts.fragment)
+        if fragment and target.suffix == ".html" and fragment not in getattr(parsed.get(target), "ids", ()):
+            found.append((offset, f"broken link {url}: /{target_rel} has no anchor #{fragment}"))
+        target_lang = _language_of(target_rel, site)
+        if in_article and not has_hreflang and target.suffix == ".html" and target_lang != page_lang:
+            if _target_file(site_dir, _in_language(target_rel, page_lang, site)) is not None:
+                found.append((offset, f"link {url} leads to the {target_lang} page although the page exists in "
+                                      f"{page_lang}: link to the source file (page.md), not page.{target_lang}.md"))
+    return found
