@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import bench, checks, csp, dates, freshness, links, load, model, offline, scaffold, search, translations
+from .load import built_url
 from .problems import summary
 from .site import SiteConfigError, find_root, load_site
 
@@ -192,7 +193,7 @@ def _search_eval(site, site_dir: Path, suite: Path, min_hit3: float, as_json: bo
             return 1
         ranks = []
         for case in mine:
-            expected = {search.location_of(key) for key in case["expect"]}
+            expected = {built_url(key) for key in case["expect"]}
             found = [h.location for h in search.search(index, case["query"])]
             rank = next((i for i, loc in enumerate(found, start=1) if loc in expected), None)
             ranks.append({"query": case["query"], "rank": rank, "top": found[:3]})

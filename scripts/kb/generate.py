@@ -14,7 +14,7 @@ from . import dates, freshness, translations
 from .build import include_drafts
 from .checks.contacts import CONTACT_SHORTCODE
 from .contacts import Contact, parse_phone
-from .load import Content, PageFile
+from .load import Content, PageFile, built_url
 from .model import PAGE_TYPES
 
 #: Where the generated contacts directory lives (the county lookup links into it).
@@ -264,19 +264,8 @@ FILTERS = (("focus_areas", "method_focus_areas", "focus_areas"), ("regions", "me
 
 
 def url_of(from_key: str, to_key: str, directory_urls: bool = True) -> str:
-    """The relative URL from one page to another, as MkDocs writes it: page/ with directory
-    URLs, page.html without them (the offline edition)."""
-    if not directory_urls:
-        target = to_key.removesuffix(".md") + ".html"
-        return posixpath.relpath(target, posixpath.dirname(from_key) or ".")
-
-    def folder(key: str) -> str:
-        stem = key.removesuffix(".md")
-        return posixpath.dirname(stem) if posixpath.basename(stem) == "index" else stem
-
-    target, start = folder(to_key), folder(from_key)
-    relative = posixpath.relpath(target or ".", start or ".")
-    return "./" if relative == "." else relative + "/"
+    """The relative URL from one page (by key) to another, as MkDocs writes them."""
+    return relative_url(built_url(from_key, directory_urls), built_url(to_key, directory_urls))
 
 
 def methods(content: Content) -> list[PageFile]:

@@ -16,9 +16,7 @@ def _root(config) -> Path:
 
 
 def on_config(config):
-    """Stop the build on any content problem: the very checks `kb check` runs.
-
-    """
+    """Stop the build on any content problem: the very checks `kb check` runs."""
     content, problems = build.content_once(_root(config), refresh=True)
     if problems:
         listing = "\n".join(str(p) for p in problems)

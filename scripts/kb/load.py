@@ -159,6 +159,15 @@ def page_identity(path: Path, site: Site) -> tuple[str, str]:
     return relative, site.default_language
 
 
+def built_url(key: str, directory_urls: bool = True) -> str:
+    """Where MkDocs writes a page, relative to the site root: manual/steg-1/ with directory
+    URLs (index.md -> ''), manual/steg-1.html without them (the offline edition)."""
+    stem = key.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
 def _load_page(path: Path, content: Content) -> PageFile:
     site = content.site
     key, lang = page_identity(path, site)

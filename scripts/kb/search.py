@@ -14,18 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import Content
+from .load import Content, built_url
 
 FIELDS = {"title": 1000.0, "tags": 1000000.0, "text": 1.0}  # as the theme's search worker boosts them
 SEPARATOR = r"[\s\-]+"
-
-
-def location_of(key: str) -> str:
-    """The search location of a page key: manual/steg-1.md -> manual/steg-1/, index.md -> ''."""
-    stem = key.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
 
 
 def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
@@ -36,7 +28,7 @@ def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
             continue
         shown = content.page(page.key, lang) or page
         if shown.meta is not None:
-            found[location_of(page.key)] = list(shown.meta.keywords)
+            found[built_url(page.key)] = list(shown.meta.keywords)
     return found
 
 
@@ -82,7 +74,7 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
         docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
                 for doc in by_language[lang]]
         keywords = _keywords(content, lang)
-        glossaries = {location_of(p.key) for p in content.valid_pages() if p.meta.type == "glossary"}
+        glossaries = {built_url(p.key) for p in content.valid_pages() if p.meta.type == "glossary"}
         page_text: dict[str, str] = {}
         for doc in docs:
             page = doc["location"].split("#", 1)[0]

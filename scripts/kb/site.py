@@ -22,7 +22,6 @@ class Site:
     docs_dir: Path
     data_dir: Path
     languages: tuple[str, ...]  # the default language first
-    language_names: dict[str, str]
     translations_required: tuple[str, ...] = ()  # languages every page must be translated into
 
     @property
@@ -55,13 +54,13 @@ def load_site(root: Path, config: dict | None = None) -> Site:
     docs_dir = Path(config.get("docs_dir") or "docs")
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
-    languages, names = _languages(config)
+    languages = _languages(config)
     extra = config.get("extra") or {}
     required = tuple(extra.get("translations_required") or ())
-    return Site(root, docs_dir, root / "data", languages, names, required)
+    return Site(root, docs_dir, root / "data", languages, required)
 
 
-def _languages(config: dict) -> tuple[tuple[str, ...], dict[str, str]]:
+def _languages(config: dict) -> tuple[str, ...]:
     plugins = config.get("plugins") or []
     i18n = None
     if isinstance(plugins, dict):
@@ -77,5 +76,4 @@ def _languages(config: dict) -> tuple[tuple[str, ...], dict[str, str]]:
     entries = [dict(x) if not isinstance(x, dict) else x for x in langs]
     default = [e["locale"] for e in entries if e.get("default")]
     others = [e["locale"] for e in entries if not e.get("default")]
-    names = {e["locale"]: e.get("name") or e["locale"] for e in entries}
-    return tuple(default + others), names
+    return tuple(default + others)

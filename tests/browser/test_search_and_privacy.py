@@ -9,7 +9,7 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT
-from kb.search import location_of
+from kb.load import built_url
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_browser_subset_of_the_suite_hits_at_3(page, site_server):
         prefix = "/" if case["lang"] == "sv" else f"/{case['lang']}/"
         page.goto(site_server.url(prefix))
         found = search_box(page, case["query"])[:3]
-        expected = {prefix + location_of(key) for key in case["expect"]}
+        expected = {prefix + built_url(key) for key in case["expect"]}
         if expected & set(found):
             hits += 1
         else:

@@ -18,6 +18,7 @@ def check(content: Content) -> Iterator[Problem]:
     path = content.rel("data/contacts.yml")
     known = [c.id for c in contacts.contacts]
     regions = content.taxonomy.ids("regions") if content.taxonomy else []
+    counties = [c.id for r in content.taxonomy.regions for c in r.counties] if content.taxonomy else []
     yield from _unique_ids(doc, path)
     for contact in contacts.contacts:
         if contact.kind == "regional" and not contact.region:
@@ -27,7 +28,6 @@ def check(content: Content) -> Iterator[Problem]:
             yield Problem(path, content.contact_line(contact.id, "region"),
                           f"unknown region '{contact.region}' in contact '{contact.id}': "
                           f"use one of {', '.join(regions)}")
-        counties = [c.id for r in content.taxonomy.regions for c in r.counties] if content.taxonomy else []
         for position, county in enumerate(contact.counties):
             if counties and county not in counties:
                 yield Problem(path, content.contact_line(contact.id, "counties", position),
