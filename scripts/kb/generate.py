@@ -85,11 +85,19 @@ def glossary_listing(content: Content, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def abbreviations(content: Content, lang: str) -> str:
-    """Markdown abbreviation definitions (*[TUT]: …) so every page explains them on hover."""
+_WORD = re.compile(r"\w+")
+
+
+def abbreviations(content: Content, lang: str, markdown: str) -> str:
+    """Markdown abbreviation definitions (*[TUT]: …) so every page explains them on hover:
+    only those the page uses, since each definition costs the Markdown parser time on
+    every page of a site with thousands of them."""
     if content.glossary is None:
         return ""
-    lines = [f"*[{t.abbreviation}]: {t.entry(lang).term}" for t in content.glossary.terms if t.abbreviation]
+    words = set(_WORD.findall(markdown))
+    lines = [f"*[{t.abbreviation}]: {t.entry(lang).term}" for t in content.glossary.terms
+             if t.abbreviation and (t.abbreviation in words or not _WORD.fullmatch(t.abbreviation)
+                                    and t.abbreviation in markdown)]
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
@@ -102,15 +110,22 @@ def statute_box(content: Content, page: PageFile, lang: str) -> str:
             (ui.get("statute_official_text", lang), f'<a href="{e(statute.url)}">{e(statute.url)}</a>'),
             (ui.get("statute_checked", lang), statute.checked_on.isoformat())]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return f'<dl class="kb-statute">{items}</dl>\n\n'
+    return f'<dl class="kb-statute">{items}</dl>\n'
 
 
-def insert_after_title(markdown: str, block: str) -> str:
-    """Put a block right under the page's first-level heading (or first, if it has none)."""
-    match = re.search(r"^# .*$", markdown, re.M)
+_FIRST_HEADING_END = re.compile(r"</h1>")
+
+
+def insert_after_title(page_html: str, block: str) -> str:
+    """Put a block of HTML right under the page's first-level heading (or first, if it has
+    none). Done on the built HTML, after Markdown: raw HTML inside Markdown is the slowest
+    thing the parser does, and these blocks sit on every method and legislation page."""
+    if not block:
+        return page_html
+    match = _FIRST_HEADING_END.search(page_html)
     if not match:
-        return block + markdown
-    return markdown[: match.end()] + "\n\n" + block + markdown[match.end():]
+        return block + page_html
+    return page_html[: match.end()] + "\n" + block + page_html[match.end():]
 
 
 def page_additions(content: Content, page: PageFile | None, lang: str, directory_urls: bool = True) -> str:
@@ -129,7 +144,7 @@ def page_additions(content: Content, page: PageFile | None, lang: str, directory
             extra += method_catalogue(content, page, lang, directory_urls)
         elif page.meta.generated == "translations":
             extra += translation_status(content, lang)
-    return extra + abbreviations(content, lang)
+    return extra
 
 
 assert set(LISTING_ORDER) | {"focus_area", "glossary"} == set(PAGE_TYPES)
@@ -312,29 +327,30 @@ def method_catalogue(content: Content, page: PageFile, lang: str, directory_urls
     return "\n".join(out) + "\n"
 
 
-def method_facts(content: Content, page: PageFile, lang: str) -> str:
-    """Who the method is for, where it is used, whom to ask, and whether it is vetted."""
-    meta, ui, taxonomy = page.meta, content.ui, content.taxonomy
+def method_facts(content: Content, page: PageFile, lang: str, directory_urls: bool = True) -> str:
+    """Who the method is for, where it is used, whom to ask, and whether it is vetted.
+    HTML for insert_after_title."""
+    meta, ui, taxonomy, e = page.meta, content.ui, content.taxonomy, html.escape
 
     def labels(kind: str, ids: list[str]) -> str:
-        return ", ".join(taxonomy.label(kind, i, lang) for i in ids) or "–"
+        return e(", ".join(taxonomy.label(kind, i, lang) for i in ids) or "–")
 
-    areas = ", ".join(f"[{taxonomy.label('focus_areas', a, lang)}]"
-                      f"({link(page.key, FOCUS_AREA_PAGES.format(id=a))})" for a in meta.focus_areas)
+    areas = ", ".join(f'<a href="{url_of(page.key, FOCUS_AREA_PAGES.format(id=a), directory_urls)}">'
+                      f"{e(taxonomy.label('focus_areas', a, lang))}</a>" for a in meta.focus_areas)
     if meta.status == "vetted" and meta.vetted_by and meta.vetted_on:
-        vetted = ui.get("method_vetted", lang, role=meta.vetted_by, date=meta.vetted_on.isoformat())
+        vetted = ui.get("method_vetted", lang, role=e(meta.vetted_by), date=meta.vetted_on.isoformat())
     else:
         vetted = ui.get("method_not_vetted", lang)
-    lines = [
-        f"**{ui.get('method_focus_areas', lang)}:** {areas}",
-        f"**{ui.get('method_regions', lang)}:** {labels('regions', meta.regions)}",
-        f"**{ui.get('method_target_groups', lang)}:** {labels('target_groups', meta.target_groups)}",
-        f"**{ui.get('method_forms', lang)}:** {labels('exploitation_forms', meta.exploitation_forms)}",
-        f"**{ui.get('method_actors', lang)}:** {labels('actors', meta.actors)}",
-        f"**{ui.get('method_contact', lang)}:** {meta.contact_role}",
-        f"*{vetted}*",
+    rows = [
+        (ui.get("method_focus_areas", lang), areas),
+        (ui.get("method_regions", lang), labels("regions", meta.regions)),
+        (ui.get("method_target_groups", lang), labels("target_groups", meta.target_groups)),
+        (ui.get("method_forms", lang), labels("exploitation_forms", meta.exploitation_forms)),
+        (ui.get("method_actors", lang), labels("actors", meta.actors)),
+        (ui.get("method_contact", lang), e(meta.contact_role)),
     ]
-    return '<div class="kb-facts" markdown>\n\n' + "  \n".join(lines) + "\n\n</div>\n\n"
+    lines = "<br>\n".join(f"<strong>{label}:</strong> {value}" for label, value in rows)
+    return f'<div class="kb-facts">\n<p>{lines}<br>\n<em>{vetted}</em></p>\n</div>\n'
 
 
 # --- translations -----------------------------------------------------------------------

@@ -55,16 +55,18 @@ def on_page_markdown(markdown, page, config, files):
     if source is not None and source.meta is not None:
         page.meta["kb_review"] = generate.review_notice(content, source, lang)
         if source.meta.type == "legislation":
-            markdown = generate.insert_after_title(markdown, generate.statute_box(content, source, lang))
+            page.meta["kb_after_title"] = generate.statute_box(content, source, lang)
         elif source.meta.type == "method":
-            markdown = generate.insert_after_title(markdown, generate.method_facts(content, source, lang))
+            page.meta["kb_after_title"] = generate.method_facts(content, source, lang, config.use_directory_urls)
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
     file_lang = getattr(page.file, "locale", None) or lang
     markdown = generate.translation_notices(content, key, lang, file_lang, page.url, markdown)
-    return markdown + generate.page_additions(content, source, lang, config.use_directory_urls)
+    markdown += generate.page_additions(content, source, lang, config.use_directory_urls)
+    return markdown + generate.abbreviations(content, lang, markdown)
 
 
 def on_page_content(html, page, config, files):
+    html = generate.insert_after_title(html, page.meta.get("kb_after_title", ""))
     return generate.mark_external_links(generate.label_task_lists(html))
 
 

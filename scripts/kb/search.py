@@ -32,6 +32,9 @@ def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
     return found
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     """Abbreviations for the terms a page spells out, and the terms for the abbreviations it
     uses, from data/glossary.yml: a search for "TUT" finds the page that says
@@ -39,6 +42,7 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     if content.glossary is None:
         return []
     lowered = text.casefold()
+    words = set(_WORD.findall(text))  # one pass over the text, not one search per abbreviation
     found = []
     for term in content.glossary.terms:
         if not term.abbreviation:
@@ -46,7 +50,8 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
         name = term.entry(lang).term
         if name.casefold() in lowered:
             found.append(term.abbreviation)
-        elif re.search(rf"\b{re.escape(term.abbreviation)}\b", text):
+        elif term.abbreviation in words or (not _WORD.fullmatch(term.abbreviation)
+                                            and re.search(rf"\b{re.escape(term.abbreviation)}\b", text)):
             found.append(name)
     return found
 

@@ -23,7 +23,9 @@ SKIP_FOLDERS = {"assets", "search"}
 
 _TAG = re.compile(r"<(a|link|script|img|iframe|source|area)\b([^>]*)>|<(/?)article\b[^>]*>", re.I)
 _ATTR = re.compile(r'(\w[\w:-]*)\s*=\s*"([^"]*)"')
-_ID = re.compile(r'\s(?:id|name)="([^"]+)"')
+# Literal starts (no leading \s or alternation) let the regex engine skip ahead quickly;
+# the character before is checked by hand, so data-id="…" does not count.
+_IDS = (re.compile(r'id="([^"]+)"'), re.compile(r'name="([^"]+)"'))
 
 
 class _Page:
@@ -48,7 +50,9 @@ class _Page:
     @functools.cached_property
     def ids(self) -> set[str]:
         """Only pages that a #fragment points at are searched for ids."""
-        return {unescape(m.group(1)) for m in _ID.finditer(self.text)}
+        text = self.text
+        return {unescape(m.group(1)) for pattern in _IDS for m in pattern.finditer(text)
+                if text[m.start() - 1].isspace()}
 
     def line(self, offset: int) -> int:
         """Line numbers are worked out only for the links that have a problem."""
