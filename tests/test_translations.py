@@ -34,6 +34,22 @@ def test_editing_the_swedish_text_makes_the_english_page_outdated_until_recorded
     assert kb("translations", "--strict", cwd=project).returncode == 0
 
 
+def test_recorded_revisions_stay_text_when_they_look_like_numbers(tmp_path, monkeypatch):
+    """A hash of digits only (or with a single e) reads as a number in YAML unless quoted."""
+    from kb import load, translations
+    from kb.site import load_site
+
+    project = make_site(tmp_path)
+    key = "manual/steg-2-akut-skydd.md"
+    for looks_like_a_number in ("123456789012", "1234567e8901"):
+        monkeypatch.setattr(translations, "revision", lambda page, value=looks_like_a_number: value)
+        content = load.load(load_site(project))
+        translations.record(content.page(key, "en"), content.page(key, "sv"))
+        reloaded = load.load(load_site(project))
+        assert not reloaded.problems, reloaded.problems
+        assert reloaded.page(key, "en").meta.source_revision == looks_like_a_number
+
+
 def test_a_change_to_dates_only_does_not_outdate_the_translation(tmp_path):
     project = make_site(tmp_path)
     source = project / "docs" / "manual" / "index.md"

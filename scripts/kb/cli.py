@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -252,15 +251,7 @@ def _record_revisions(site, content, files: list[str]) -> int:
             print(f"kb translations: {name}: not a translation of an existing, valid page", file=sys.stderr)
             problems += 1
             continue
-        raw = page.path.read_bytes()  # keep the file's BOM and line endings as they are
-        bom, text = raw.startswith(b"\xef\xbb\xbf"), raw.decode("utf-8-sig")
-        line = f"source_revision: {translations.revision(source)}"
-        if re.search(r"^source_revision:[^\r\n]*", text, re.M):
-            text = re.sub(r"^source_revision:[^\r\n]*", line, text, count=1, flags=re.M)
-        else:
-            text = re.sub(r"\A---(\r?\n)", lambda m, new=line: f"---{m.group(1)}{new}{m.group(1)}", text, count=1)
-        page.path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-        print(f"{page.rel}: {line}")
+        print(f"{page.rel}: source_revision: {translations.record(page, source)}")
     return 1 if problems else 0
 
 

@@ -8,6 +8,7 @@ words a reader sees makes the translation outdated, and a change to dates or own
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 
 from .load import Content, PageFile
@@ -68,3 +69,18 @@ def is_outdated(content: Content, page: PageFile) -> bool:
     if page.lang == content.site.default_language or source is None or page.meta is None:
         return False
     return page.meta.source_revision != revision(source)
+
+
+def record(translation: PageFile, source: PageFile) -> str:
+    """Write into the translation's front matter that it matches its source as it is now;
+    returns the revision. The file keeps its BOM and line endings."""
+    raw = translation.path.read_bytes()
+    bom, text = raw.startswith(b"\xef\xbb\xbf"), raw.decode("utf-8-sig")
+    now = revision(source)
+    line = f'source_revision: "{now}"'  # quoted: a revision such as 123456789012 would read as a number
+    if re.search(r"^source_revision:[^\r\n]*", text, re.M):
+        text = re.sub(r"^source_revision:[^\r\n]*", line, text, count=1, flags=re.M)
+    else:
+        text = re.sub(r"\A---(\r?\n)", lambda m: f"---{m.group(1)}{line}{m.group(1)}", text, count=1)
+    translation.path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return now
