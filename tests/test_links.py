@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -160,3 +161,35 @@ def test_make_check_fails_on_bad_internal_links_naming_the_page(tmp_path, link, 
 def test_make_check_passes_on_the_shipped_site(tmp_path):
     result = _make_check(make_site(tmp_path))
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+
+
+def test_checking_in_two_processes_finds_what_one_process_finds(built_site, tmp_path, monkeypatch):
+    """Big sites are checked in two halves: a broken link in either half is still reported,
+    with its line, in the same order."""
+    from kb import sitecheck
+    from kb.site import load_site
+
+    site_dir = tmp_path / "site"
+    shutil.copytree(built_site, site_dir)
+    first, last = site_dir / "manual" / "index.html", site_dir / "en" / "manual" / "index.html"
+    for page in (first, last):
+        page.write_text(page.read_text(encoding="utf-8").replace("</article>", '<a href="../saknas/">x</a></article>'),
+                        encoding="utf-8")
+    site = load_site(ROOT)
+    monkeypatch.setattr(sitecheck, "PARALLEL_FROM", 10**6)
+    alone = sitecheck.check_site(site_dir, site)
+    pools = []
+
+    class CountedPool(sitecheck.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sitecheck, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(sitecheck, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(sitecheck, "_may_fork", lambda: True)  # earlier tests may leave server threads
+    split = sitecheck.check_site(site_dir, site)
+    assert len(pools) == 1, "the two-process path ran"
+    assert [str(p) for p in alone] == [str(p) for p in split]
+    assert {p.path for p in split} == {"site/manual/index.html", "site/en/manual/index.html"}
+    assert all("broken link ../saknas/" in p.message and p.line > 1 for p in split)

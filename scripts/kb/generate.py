@@ -85,19 +85,15 @@ def glossary_listing(content: Content, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-_WORD = re.compile(r"\w+")
-
-
 def abbreviations(content: Content, lang: str, markdown: str) -> str:
     """Markdown abbreviation definitions (*[TUT]: …) so every page explains them on hover:
     only those the page uses, since each definition costs the Markdown parser time on
     every page of a site with thousands of them."""
     if content.glossary is None:
         return ""
-    words = set(_WORD.findall(markdown))
     lines = [f"*[{t.abbreviation}]: {t.entry(lang).term}" for t in content.glossary.terms
-             if t.abbreviation and (t.abbreviation in words or not _WORD.fullmatch(t.abbreviation)
-                                    and t.abbreviation in markdown)]
+             if t.abbreviation and t.abbreviation in markdown  # a quick look first, then a word match
+             and re.search(rf"(?<!\w){re.escape(t.abbreviation)}(?!\w)", markdown)]
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
@@ -360,8 +356,12 @@ def relative_url(from_url: str, to_url: str) -> str:
     """From one built page's URL to another's (both relative to the site root)."""
     if from_url and not from_url.endswith("/"):  # page.html (offline edition): relative to its folder
         return posixpath.relpath("/" + to_url, "/" + posixpath.dirname(from_url))
-    relative = posixpath.relpath("/" + to_url.strip("/"), "/" + from_url.strip("/"))
-    return "./" if relative == "." else relative.rstrip("/") + "/"
+    here, there = from_url.strip("/").split("/"), to_url.strip("/").split("/")
+    common = 0  # plain list work: this runs for every link on thousands of generated pages
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    steps = [".."] * len([p for p in here[common:] if p]) + [p for p in there[common:] if p]
+    return "/".join(steps) + "/" if steps else "./"
 
 
 def translation_notices(content: Content, key: str, build_lang: str, file_lang: str, page_url: str,

@@ -8,8 +8,12 @@ linking to the English one where a Swedish page exists) and insecure http:// lin
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 import posixpath
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,12 +33,15 @@ _IDS = (re.compile(r'id="([^"]+)"'), re.compile(r'name="([^"]+)"'))
 
 
 class _Page:
-    """The ids and the links of one built page. Regular expressions, not an HTML parser:
-    the theme writes regular HTML, and this runs over every page of every build."""
+    """The links and the ids of one built page. Regular expressions, not an HTML parser:
+    the theme writes regular HTML, and this runs over every page of every build. The text
+    is not kept (thousands of pages would fill the memory); it is read again only to give
+    a problem its line number."""
 
-    def __init__(self, text: str = "") -> None:
-        self.text = text
-        self.links: list[tuple[int, str, bool, bool]] = []  # offset, url, in article, has hreflang
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        text = path.read_text(encoding="utf-8")
+        self.links: list[tuple[int, str, bool, bool]] = []  # offset, url, inside the article, has hreflang
         depth = 0
         for match in _TAG.finditer(text):
             if match.group(1) is None:
@@ -46,17 +53,19 @@ class _Page:
             for name in ("href", "src"):
                 if values.get(name):
                     self.links.append((match.start(), values[name], depth > 0, "hreflang" in values))
-
-    @functools.cached_property
-    def ids(self) -> set[str]:
-        """Only pages that a #fragment points at are searched for ids."""
-        text = self.text
-        return {unescape(m.group(1)) for pattern in _IDS for m in pattern.finditer(text)
-                if text[m.start() - 1].isspace()}
+        self.ids = {unescape(m.group(1)) for pattern in _IDS for m in pattern.finditer(text)
+                    if text[m.start() - 1].isspace()}
 
     def line(self, offset: int) -> int:
-        """Line numbers are worked out only for the links that have a problem."""
-        return self.text.count("\n", 0, offset) + 1
+        return self.path.read_text(encoding="utf-8").count("\n", 0, offset) + 1
+
+
+class _Pages(dict):
+    """Built pages by path, each read the first time it is asked for."""
+
+    def __missing__(self, path: Path) -> _Page:
+        page = self[path] = _Page(path)
+        return page
 
 
 def _language_of(path: str, site: Site) -> str:
@@ -82,21 +91,43 @@ def _in_language(path: str, lang: str, site: Site) -> str:
     return bare if lang == site.default_language else f"{lang}/{bare}"
 
 
-def check_site(site_dir: Path, site: Site, site_host: str = "") -> list[Problem]:
-    pages = sorted(p for p in site_dir.rglob("*.html") if p.relative_to(site_dir).parts[0] not in SKIP_FOLDERS)
-    parsed: dict[Path, _Page] = {}
-    for page in pages:
-        parsed[page] = _Page(page.read_text(encoding="utf-8"))
+#: Below this many pages, starting a second process costs more than it saves.
+PARALLEL_FROM = 400
+
+
+def check_site(site_dir: Path, site: Site, site_host: str = "", only: set[Path] | None = None) -> list[Problem]:
+    """Problems with the links of every built page, or of the pages in `only` (what a
+    dirty rebuild in `make serve` wrote); the pages they link to are read when needed.
+    A big site is checked in two halves on two cores: the build itself uses only one."""
+    pages = sorted(p for p in site_dir.rglob("*.html") if p.relative_to(site_dir).parts[0] not in SKIP_FOLDERS
+                   and (only is None or p in only))
+    check = functools.partial(_check_pages, site_dir, site, site_host)
+    workers = min(2, os.cpu_count() or 1)
+    if len(pages) < PARALLEL_FROM or workers < 2 or not _may_fork():
+        return check(pages)
+    half = len(pages) // 2
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [problem for found in pool.map(check, [pages[:half], pages[half:]]) for problem in found]
+
+
+def _may_fork() -> bool:
+    """Only a single-threaded process forks safely: `mkdocs serve` runs server threads."""
+    return threading.active_count() == 1
+
+
+def _check_pages(site_dir: Path, site: Site, site_host: str, pages: list[Path]) -> list[Problem]:
+    parsed = _Pages()
     _target_file.cache_clear()  # a new build: nothing known about the files yet
     problems: list[Problem] = []
-    for page, parser in parsed.items():
+    for page in pages:
+        parser = parsed[page]
         rel = page.relative_to(site_dir).as_posix()
         for offset, message in _page_problems(rel, parser, parsed, site_dir, site, site_host):
             problems.append(Problem(f"{site_dir.name}/{rel}", parser.line(offset), message))
     return problems
 
 
-def _page_problems(rel: str, parser: _Page, parsed: dict[Path, _Page], site_dir: Path, site: Site,
+def _page_problems(rel: str, parser: _Page, parsed: _Pages, site_dir: Path, site: Site,
                    site_host: str) -> list[tuple[int, str]]:
     """(offset, message) for every bad link on one built page."""
     found: list[tuple[int, str]] = []
@@ -123,7 +154,7 @@ def _page_problems(rel: str, parser: _Page, parsed: dict[Path, _Page], site_dir:
             found.append((offset, f"broken link {url}: nothing is built at /{target_rel}"))
             continue
         fragment = unquote(parts.fragment)
-        if fragment and target.suffix == ".html" and fragment not in getattr(parsed.get(target), "ids", ()):
+        if fragment and target.suffix == ".html" and fragment not in parsed[target].ids:
             found.append((offset, f"broken link {url}: /{target_rel} has no anchor #{fragment}"))
         target_lang = _language_of(target_rel, site)
         if in_article and not has_hreflang and target.suffix == ".html" and target_lang != page_lang:
