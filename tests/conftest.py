@@ -54,14 +54,16 @@ def add_page(project: Path, name: str, text: str) -> None:
 
 
 @contextlib.contextmanager
-def make_serve(project: Path, *make_args: str):
+def make_serve(project: Path, *make_args: str, log: Path | None = None):
     """`make serve` on a free port of 127.0.0.1; yields a function that fetches a path once the
-    server answers (or returns "" after `within` seconds). The server is stopped afterwards."""
+    server answers (or returns "" after `within` seconds). The server is stopped afterwards.
+    Its terminal output goes to `log` when given."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    output = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
     server = subprocess.Popen(["make", "--no-print-directory", *make_args, "serve", f"ADDR=127.0.0.1:{port}"],
-                              cwd=project, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              cwd=project, env=env(), stdout=output, stderr=subprocess.STDOUT,
                               start_new_session=True)
 
     def fetch(path: str, within: float = 60) -> str:
@@ -79,6 +81,8 @@ def make_serve(project: Path, *make_args: str):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if log:
+            output.close()
 
 
 def run(args: list[str], cwd: Path, timeout: int = 300, **extra: str) -> subprocess.CompletedProcess:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -94,6 +95,35 @@ def test_the_same_site_with_valid_links_builds(tmp_path):
 def test_make_serve_answers_within_a_minute():
     with make_serve(ROOT) as fetch:
         assert "114 14" in fetch("/", within=60), "make serve did not answer with the start page within a minute"
+
+
+def _until(condition, within: float = 30) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_make_serve_shows_each_save_and_rebuilds_only_what_changed(tmp_path):
+    """make serve rebuilds only the saved page: each save shows, the search indexes of the
+    first build stay whole (they used to double with every save), and a broken link in the
+    saved page is reported in the terminal."""
+    project = make_site(tmp_path)
+    page = project / "docs" / "manual" / "index.md"
+    log = tmp_path / "serve.log"
+    with make_serve(project, "-o", ".venv/.installed", log=log) as fetch:
+        assert "114 14" in fetch("/", within=90)
+        indexes = {path: fetch(path) for path in ("/search/search_index.json", "/en/search/search_index.json")}
+        assert all(indexes.values())
+        for edit in range(1, 4):
+            marker = f"Sparad ändring nummer {edit}"
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}.\n", encoding="utf-8")
+            assert _until(lambda marker=marker: marker in fetch("/manual/", within=5)), f"save {edit} did not show"
+        assert {path: fetch(path) for path in indexes} == indexes
+        page.write_text(page.read_text(encoding="utf-8") + '\n<a href="saknas/">fel</a>\n', encoding="utf-8")
+        assert _until(lambda: "broken link saknas/" in log.read_text(encoding="utf-8")), log.read_text()[-3000:]
 
 
 def test_a_page_left_out_of_the_navigation_fails_the_build(tmp_path):

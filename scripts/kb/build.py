@@ -7,6 +7,7 @@ the content is loaded and checked again only when a file under docs/ or data/ ch
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks, load
@@ -15,6 +16,50 @@ from .problems import Problem
 from .site import load_site
 
 _cache: dict[Path, tuple[tuple, Content, list[Problem]]] = {}
+
+
+@dataclass
+class BuildState:
+    """Where the running build is.
+
+    static-i18n builds every further language inside the default language's post-build
+    step, so each hook runs once per language and the site is complete only when the
+    outermost build ends. A dirty rebuild (`make serve`) writes only the pages that
+    changed; only those get their links checked, so a save shows in about a second."""
+
+    dirty: bool = False
+    depth: int = 0
+    completed: int = 0
+    written: set[Path] = field(default_factory=set)
+
+    def started(self) -> None:
+        self.depth += 1
+
+    def finished(self) -> bool:
+        """True when the outermost build (the last language) has just finished."""
+        self.depth = max(0, self.depth - 1)
+        if self.depth == 0:
+            self.completed += 1
+        return self.depth == 0
+
+    @property
+    def dirty_rebuild(self) -> bool:
+        """A rebuild of changed pages only, after the first full build of `make serve`."""
+        return self.dirty and self.completed > 0
+
+    def pages_to_check(self) -> set[Path] | None:
+        """None means every page (a full build). Clears the record for the next rebuild."""
+        pages = set(self.written) if self.dirty else None
+        self.written.clear()
+        return pages
+
+    def failed(self) -> None:
+        self.depth = 0
+        self.written.clear()
+
+
+#: The state of the build running in this process (`mkdocs serve` runs one build after another).
+state = BuildState()
 
 
 def include_drafts() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,11 +13,28 @@ from kb import build, generate, load, offline, search, sitecheck
 
 
 def _root(config) -> Path:
-    return Path(config.config_file_path).resolve().parent
+    return _project_root(config.config_file_path)
+
+
+@functools.cache
+def _project_root(config_file: str) -> Path:
+    """Resolved once: every page's hooks ask for it, and resolving touches the disk."""
+    return Path(config_file).resolve().parent
+
+
+def on_startup(command, dirty):
+    build.state.dirty = dirty
+
+
+def on_build_error(error):
+    build.state.failed()
 
 
 def on_config(config):
     """Stop the build on any content problem: the very checks `kb check` runs."""
+    build.state.started()
+    if build.state.dirty_rebuild:
+        _rebuild_changed_pages_only(config)
     content, problems = build.content_once(_root(config), refresh=True)
     if problems:
         listing = "\n".join(str(p) for p in problems)
@@ -24,6 +42,17 @@ def on_config(config):
     if offline.enabled():
         offline.use_local_shim(config)
     return config
+
+
+def _rebuild_changed_pages_only(config) -> None:
+    """A save in `make serve` rewrites the changed page, not what summarises every page.
+
+    The theme keeps its whole search index between dirty rebuilds and static-i18n adds it
+    again every time, so the index doubled with every save: the indexes of the first build
+    stay as they are. The sitemap is not rewritten either. `make serve-full` updates both."""
+    if "material/search" in config.plugins:
+        config.plugins["material/search"].config.enabled = False
+    config.theme.static_templates.discard("sitemap.xml")
 
 
 def on_env(env, config, files):
@@ -41,6 +70,8 @@ def on_files(files, config):
         return files
     content, _ = build.content_once(_root(config))
     drafts = {p.path.resolve() for p in content.valid_pages() if p.meta.status == "draft"}
+    if not drafts:
+        return files
     for file in list(files):
         if file.abs_src_path and Path(file.abs_src_path).resolve() in drafts:
             files.remove(file)
@@ -77,19 +108,24 @@ def _build_language(config) -> tuple[str, str]:
 
 def on_post_page(output, page, config):
     """Pages in other languages than the default search their own language's index."""
+    if build.state.dirty:
+        build.state.written.add(Path(config.site_dir) / page.file.dest_uri)
     lang, default = _build_language(config)
     return output if lang == default else search.rebase_config(output, lang)
 
 
 @event_priority(-200)  # after static-i18n (-100), which writes the combined index last
 def on_post_build(config):
-    """After the last language is built: one search index per language."""
-    content, _ = build.content_once(_root(config))
-    if not search.split_index(Path(config.site_dir), content, inline_script=offline.enabled()):
+    """After the last language is built: one search index per language, and every link checked."""
+    if not build.state.finished():
         return  # not the last language's build yet
+    content, _ = build.content_once(_root(config))
+    search.split_index(Path(config.site_dir), content, inline_script=offline.enabled())
     if offline.enabled():
         offline.copy_shim(_root(config), Path(config.site_dir))
-    problems = sitecheck.check_site(Path(config.site_dir), content.site, urlsplit(config.site_url or "").hostname or "")
+    only = build.state.pages_to_check()
+    problems = sitecheck.check_site(Path(config.site_dir), content.site, urlsplit(config.site_url or "").hostname or "",
+                                    only)
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"broken links in the built site:\n{listing}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from . import frontmatter, yamlio
 from .contacts import Contact, Contacts
@@ -65,12 +66,27 @@ class Content:
         return [p for p in self.pages if p.meta is not None]
 
 
+#: Pages read before in this process, by path: (size and mtime, page, its problems).
+#: `mkdocs serve` loads the content for every save; only changed files are read again.
+_read_before: dict[Path, tuple[tuple[int, int], PageFile, list[Problem]]] = {}
+
+
 def load(site: Site) -> Content:
     content = Content(site)
     _load_data_files(content)
     for path in sorted(site.docs_dir.rglob("*.md")):
-        if path.is_file():
-            content.pages.append(_load_page(path, content))
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode):
+            continue
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        before = _read_before.get(path)
+        if before and before[0] == stamp and before[1].key == page_identity(path, site)[0]:
+            page, problems = before[1], before[2]
+        else:
+            page, problems = _load_page(path, site)
+            _read_before[path] = (stamp, page, problems)
+        content.pages.append(page)
+        content.problems.extend(problems)
     content.by_key = {(p.key, p.lang): p for p in content.pages}
     return content
 
@@ -168,38 +184,39 @@ def built_url(key: str, directory_urls: bool = True) -> str:
     return "" if stem == "index" else stem.removesuffix("/index") + "/"
 
 
-def _load_page(path: Path, content: Content) -> PageFile:
-    site = content.site
+def _load_page(path: Path, site: Site) -> tuple[PageFile, list[Problem]]:
+    """One page and the problems found in it alone (the checks look across pages)."""
     key, lang = page_identity(path, site)
     page = PageFile(path, rel(path, site.root), key, lang)
-    add = content.problems.append
+    found: list[Problem] = []
+    add = found.append
     raw = path.read_bytes()
     try:
         page.text = frontmatter.decode(raw)
     except UnicodeDecodeError as exc:
         line = frontmatter.bad_utf8_line(raw, exc)
         add(Problem(page.rel, line, "is not UTF-8 text: save the file with UTF-8 encoding"))
-        return page
+        return page, found
     try:
         split = frontmatter.split(page.text)
     except frontmatter.FrontMatterError as exc:
         add(Problem(page.rel, exc.line, exc.message))
-        return page
+        return page, found
     page.body, page.body_line = split.body, split.body_line
     if split.front is None:
         add(Problem(page.rel, 1, "has no front matter: start the file with a '---' block "
                                  "(see the template in CONTRIBUTING.md)"))
-        return page
+        return page, found
     try:
         page.doc = yamlio.load(split.front, split.front_line)
     except yamlio.YamlError as exc:
         if not _has_placeholder(page.text, exc.line):
             add(Problem(page.rel, exc.line, exc.message))
-        return page
+        return page, found
     data = page.doc.data
     if not isinstance(data, dict):
         add(Problem(page.rel, split.front_line, "the front matter should be 'key: value' lines"))
-        return page
+        return page, found
     page_type = data.get("type")
     model = PAGE_TYPES.get(page_type) if isinstance(page_type, str) else None
     if model is None:
@@ -208,10 +225,10 @@ def _load_page(path: Path, content: Content) -> PageFile:
             add(Problem(page.rel, split.front_line, f"'type' is missing: add one of {valid}"))
         else:
             add(Problem(page.rel, page.line_of("type"), f"unknown type '{page_type}': use one of {valid}"))
-        return page
+        return page, found
     page.meta, problems = validate(model, page.doc, page.rel, split.front_line)
-    content.problems.extend(p for p in problems if not _has_placeholder(page.text, p.line))
-    return page
+    found.extend(p for p in problems if not _has_placeholder(page.text, p.line))
+    return page, found
 
 
 def _has_placeholder(text: str, line: int | None) -> bool:

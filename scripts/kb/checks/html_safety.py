@@ -6,6 +6,7 @@ track or mislead them. Code blocks and inline code are ignored: there it is only
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -21,6 +22,7 @@ FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
+@functools.cache  # by text: `make serve` checks every unchanged page again on each save
 def strip_code(body: str) -> str:
     """Blank out fenced blocks and code spans, keeping every line where it was."""
     out, fence = [], None
@@ -58,7 +60,8 @@ class _Scanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def scan(body: str) -> list[tuple[int, str]]:
+@functools.cache
+def scan(body: str) -> tuple[tuple[int, str], ...]:
     """(line within body, message) for every unsafe construct."""
     text = strip_code(body)
     scanner = _Scanner()
@@ -68,7 +71,7 @@ def scan(body: str) -> list[tuple[int, str]]:
     for match in MARKDOWN_URL.finditer(text):
         line = text.count("\n", 0, match.start(2)) + 1
         found.append((line, "a link uses a javascript:/vbscript: URL: link to an https:// address instead"))
-    return found
+    return tuple(found)
 
 
 def check(content: Content) -> Iterator[Problem]:
