@@ -18,6 +18,7 @@ def test_kb_bench_reports_search_latency_per_language(built_site, browser):
     for lang in ("sv", "en"):
         assert measured[lang]["load_to_first_result_ms"] > 0
         assert measured[lang]["worst_load_to_first_result_ms"] >= measured[lang]["load_to_first_result_ms"]
+        assert 0 < measured[lang]["ready_to_first_result_ms"] < measured[lang]["load_to_first_result_ms"]
 
 
 def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
@@ -31,8 +32,9 @@ def test_kb_bench_at_scale_reports_every_measure(browser):
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     for key in ("pages", "build_s", "bare_build_s", "ratio", "check_s", "bytes_per_page", "index_bytes_sv",
-                "index_bytes_en", "peak_rss_mb"):
+                "index_bytes_en", "peak_rss_mb", "serve_reload_s"):
         assert measured[key] > 0, key
     assert measured["pages"] == 3
     assert measured["ratio"] == pytest.approx(measured["build_s"] / measured["bare_build_s"], rel=0.01)
     assert measured["search_first_result_ms"]["sv"] > 0
+    assert 0 < measured["search_ready_to_result_ms"]["sv"] < measured["search_first_result_ms"]["sv"]
