@@ -103,6 +103,15 @@ def assert_clean_run(result: subprocess.CompletedProcess) -> None:
 
 
 @pytest.fixture(scope="session")
+def content():
+    """The shipped content model, loaded once."""
+    from kb import load
+    from kb.site import load_site
+
+    return load.load(load_site(ROOT))
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once for every test that reads its output."""
     out = tmp_path_factory.mktemp("site")

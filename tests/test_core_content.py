@@ -8,13 +8,6 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from kb import load
-from kb.site import load_site
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load.load(load_site(ROOT))
 
 
 def pages_of(content, page_type: str, lang: str):

@@ -32,6 +32,17 @@ def test_keywords_and_glossary_synonyms_are_boosted_tags(built_site):
     assert "TUT" in swedish["lagstiftning/uppehallstillstand-och-reflektionstid/"]["text"].split()
 
 
+def test_listings_are_on_the_page_but_each_page_is_found_by_itself(built_site, content):
+    """The catalogue and the focus-area lists name other pages: readers see them, but the
+    index holds each method once, under its own page, not again in every listing."""
+    method = next(p for p in content.valid_pages() if p.meta.type == "method" and p.lang == "sv")
+    docs = _index(built_site, "sv")["docs"]
+    naming = {d["location"].split("#")[0] for d in docs if method.meta.title in d["title"] + " " + d["text"]}
+    assert naming == {method.key.removesuffix(".md") + "/"}, naming
+    catalogue = (built_site / "metoder" / "index.html").read_text(encoding="utf-8")
+    assert method.meta.summary in catalogue and "kb-listing" not in catalogue
+
+
 def test_the_suite_is_large_and_points_at_real_pages():
     cases = yaml.safe_load(SUITE.read_text(encoding="utf-8"))
     assert len(cases) >= 40

@@ -44,10 +44,32 @@ def link(from_key: str, to_key: str) -> str:
     return posixpath.relpath(to_key, posixpath.dirname(from_key) or ".")
 
 
-def focus_area_listing(content: Content, page: PageFile, lang: str) -> str:
+class Deferred:
+    """Listings of other pages (the catalogue, a focus area's pages, the translations
+    table): HTML put into the built page after Markdown and the search index have seen it.
+    Thousands of links need no Markdown parsing, and search finds each page by itself
+    rather than also in every listing that names it."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str] = {}
+
+    def place(self, block: str) -> str:
+        """The Markdown that marks where the block goes."""
+        marker = f"<!-- kb-listing-{len(self.parts)} -->"
+        self.parts[marker] = block
+        return f"\n\n{marker}\n\n"
+
+    def fill(self, page_html: str) -> str:
+        for marker, block in self.parts.items():
+            page_html = page_html.replace(marker, block, 1)
+        return page_html
+
+
+def focus_area_listing(content: Content, page: PageFile, lang: str, deferred: Deferred,
+                       directory_urls: bool = True) -> str:
     """Every page tagged with this focus area, grouped by type, in the reader's language."""
     area = page.meta.focus_area
-    ui = content.ui
+    ui, e = content.ui, html.escape
     groups: dict[str, list[tuple[str, str]]] = {}
     for other in content.valid_pages():
         if other.lang != content.site.default_language or other.key == page.key:
@@ -55,14 +77,16 @@ def focus_area_listing(content: Content, page: PageFile, lang: str) -> str:
         meta = other.meta
         if area not in meta.focus_areas or meta.type == "focus_area" or not is_published(content, other):
             continue
-        groups.setdefault(meta.type, []).append((page_title(content, other.key, lang), link(page.key, other.key)))
+        groups.setdefault(meta.type, []).append((page_title(content, other.key, lang),
+                                                 url_of(page.key, other.key, directory_urls)))
     if not groups:
         return f"\n\n{ui.get('listing_empty', lang)}\n"
-    lines = ["", "", ui.get("listing_intro", lang)]
+    out = ["", "", ui.get("listing_intro", lang)]
     for page_type in sorted(groups, key=lambda t: LISTING_ORDER.index(t) if t in LISTING_ORDER else 99):
-        lines += ["", f"**{ui.get('type_' + page_type, lang)}**", ""]
-        lines += [f"- [{title}]({target})" for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0]))]
-    return "\n".join(lines) + "\n"
+        items = "".join(f'<li><a href="{target}">{e(title)}</a></li>'
+                        for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0])))
+        out += ["", f"**{ui.get('type_' + page_type, lang)}**", deferred.place(f"<ul>{items}</ul>")]
+    return "\n".join(out) + "\n"
 
 
 def is_published(content: Content, page: PageFile) -> bool:
@@ -124,12 +148,13 @@ def insert_after_title(page_html: str, block: str) -> str:
     return page_html[: match.end()] + "\n" + block + page_html[match.end():]
 
 
-def page_additions(content: Content, page: PageFile | None, lang: str, directory_urls: bool = True) -> str:
-    """Everything the build appends to one page's Markdown."""
+def page_additions(content: Content, page: PageFile | None, lang: str, deferred: Deferred,
+                   directory_urls: bool = True) -> str:
+    """Everything the build appends to one page's Markdown (listings through `deferred`)."""
     extra = ""
     if page is not None and page.meta is not None:
         if page.meta.type == "focus_area":
-            extra += focus_area_listing(content, page, lang)
+            extra += focus_area_listing(content, page, lang, deferred, directory_urls)
         elif page.meta.type == "glossary":
             extra += glossary_listing(content, lang)
         if page.meta.generated == "contacts":
@@ -137,9 +162,9 @@ def page_additions(content: Content, page: PageFile | None, lang: str, directory
         elif page.meta.generated == "counties":
             extra += county_lookup(content, page, CONTACTS_DIRECTORY, lang)
         elif page.meta.generated == "methods":
-            extra += method_catalogue(content, page, lang, directory_urls)
+            extra += method_catalogue(content, page, lang, deferred, directory_urls)
         elif page.meta.generated == "translations":
-            extra += translation_status(content, lang)
+            extra += translation_status(content, lang, deferred)
     return extra
 
 
@@ -286,7 +311,8 @@ def methods(content: Content) -> list[PageFile]:
     return sorted(found, key=lambda p: sort_key(p.meta.title))
 
 
-def method_catalogue(content: Content, page: PageFile, lang: str, directory_urls: bool = True) -> str:
+def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Deferred,
+                     directory_urls: bool = True) -> str:
     """Methods grouped by focus area: plain lists that work without JavaScript, with
     filters that assets/kb.js reveals and drives when scripts run."""
     ui, taxonomy, e = content.ui, content.taxonomy, html.escape
@@ -307,8 +333,8 @@ def method_catalogue(content: Content, page: PageFile, lang: str, directory_urls
         members = [p for p in found if area.id in p.meta.focus_areas]
         if not members:
             continue
-        out += ["", f"## {area.number}. {area.label.get(lang)} {{#omrade-{area.id}}}", "",
-                '<ul class="kb-methods">']
+        out += ["", f"## {area.number}. {area.label.get(lang)} {{#omrade-{area.id}}}"]
+        items = []
         for method in members:
             meta = method.meta
             attributes = " ".join(f'data-{field.replace("_", "-")}="{" ".join(getattr(meta, field))}"'
@@ -317,9 +343,9 @@ def method_catalogue(content: Content, page: PageFile, lang: str, directory_urls
             source = content.page(method.key, lang) or method
             regions = ", ".join(taxonomy.label("regions", r, lang) for r in meta.regions)
             href = url_of(page.key, method.key, directory_urls)
-            out.append(f'<li {attributes}><a href="{href}">{e(title)}</a>: '
-                       f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
-        out += ["</ul>", ""]
+            items.append(f'<li {attributes}><a href="{href}">{e(title)}</a>: '
+                         f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
+        out.append(deferred.place('<ul class="kb-methods">' + "\n".join(items) + "</ul>"))
     return "\n".join(out) + "\n"
 
 
@@ -383,17 +409,19 @@ def translation_notices(content: Content, key: str, build_lang: str, file_lang: 
     return markdown
 
 
-def translation_status(content: Content, lang: str) -> str:
+def translation_status(content: Content, lang: str, deferred: Deferred) -> str:
     """The maintainers' table: every page that is not translated, per language."""
-    ui = content.ui
+    ui, e = content.ui, html.escape
     found = translations.statuses(content)
     counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
     out = ["", "", ui.get("translations_summary", lang, **counts), ""]
     pending = [s for s in found if s.state != "translated"]
     if pending:
-        out += [f"| {ui.get('translations_page', lang)} | {ui.get('translations_language', lang)} | "
-                f"{ui.get('translations_state', lang)} |", "| --- | --- | --- |"]
-        out += [f"| `{s.translation or s.source}` | {s.lang} | {ui.get('state_' + s.state, lang)} |" for s in pending]
+        head = "".join(f"<th>{ui.get(key, lang)}</th>"
+                       for key in ("translations_page", "translations_language", "translations_state"))
+        rows = "".join(f"<tr><td><code>{e(s.translation or s.source)}</code></td><td>{s.lang}</td>"
+                       f"<td>{ui.get('state_' + s.state, lang)}</td></tr>" for s in pending)
+        out.append(deferred.place(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{rows}</tbody>\n</table>"))
     return "\n".join(out) + "\n"
 
 

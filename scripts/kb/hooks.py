@@ -92,7 +92,8 @@ def on_page_markdown(markdown, page, config, files):
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
     file_lang = getattr(page.file, "locale", None) or lang
     markdown = generate.translation_notices(content, key, lang, file_lang, page.url, markdown)
-    markdown += generate.page_additions(content, source, lang, config.use_directory_urls)
+    deferred = page.meta["kb_deferred"] = generate.Deferred()
+    markdown += generate.page_additions(content, source, lang, deferred, config.use_directory_urls)
     return markdown + generate.abbreviations(content, lang, markdown)
 
 
@@ -107,9 +108,12 @@ def _build_language(config) -> tuple[str, str]:
 
 
 def on_post_page(output, page, config):
-    """Pages in other languages than the default search their own language's index."""
+    """Listings go in now, after search has indexed the page; pages in other languages
+    than the default search their own language's index."""
     if build.state.dirty:
         build.state.written.add(Path(config.site_dir) / page.file.dest_uri)
+    if "kb_deferred" in page.meta:
+        output = page.meta["kb_deferred"].fill(output)
     lang, default = _build_language(config)
     return output if lang == default else search.rebase_config(output, lang)
 
