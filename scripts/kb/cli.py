@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     bench_cmd = sub.add_parser("bench", help="measure build, check, output and search at scale (or on a built site)")
     bench_cmd.add_argument("--pages", type=int, default=None,
                            help="generate this many synthetic methods (both languages) and measure everything")
+    bench_cmd.add_argument("--repeat", type=int, default=3,
+                           help="with --pages: build and bare-build this many times each; the medians count")
     bench_cmd.add_argument("--site", type=Path, default=None, help="without --pages: the built site (default: site/)")
     bench_cmd.add_argument("--json", action="store_true", help="print one JSON object as the last line")
 
@@ -91,12 +93,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kb links: {exc}", file=sys.stderr)
             return 2
     if args.command == "bench" and args.pages is not None:
-        if args.pages < 1:
-            print("kb bench: --pages must be 1 or more", file=sys.stderr)
+        if args.pages < 1 or args.repeat < 1:
+            print("kb bench: --pages and --repeat must be 1 or more", file=sys.stderr)
             return 2
         progress = sys.stderr.isatty() and not os.environ.get("CI")
         try:
-            measured = bench.build_at_scale(site.root, args.pages, progress)
+            measured = bench.build_at_scale(site.root, args.pages, progress, args.repeat)
         except RuntimeError as exc:
             print(f"kb bench: {exc}", file=sys.stderr)
             return 1

@@ -28,7 +28,7 @@ def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
 
 
 def test_kb_bench_at_scale_reports_every_measure(browser):
-    result = kb("bench", "--pages", "3", "--json")
+    result = kb("bench", "--pages", "3", "--repeat", "2", "--json")
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     for key in ("pages", "build_s", "bare_build_s", "ratio", "check_s", "bytes_per_page", "index_bytes_sv",
@@ -36,5 +36,15 @@ def test_kb_bench_at_scale_reports_every_measure(browser):
         assert measured[key] > 0, key
     assert measured["pages"] == 3
     assert measured["ratio"] == pytest.approx(measured["build_s"] / measured["bare_build_s"], rel=0.01)
+    assert len(measured["build_runs_s"]) == len(measured["bare_build_runs_s"]) == 2
     assert measured["search_first_result_ms"]["sv"] > 0
     assert 0 < measured["search_ready_to_result_ms"]["sv"] < measured["search_first_result_ms"]["sv"]
+
+
+@pytest.mark.parametrize("option", ["--pages", "--repeat"])
+def test_kb_bench_refuses_a_count_below_one(option):
+    args = ["--pages", "3", "--repeat", "2"]
+    args[args.index(option) + 1] = "0"
+    result = kb("bench", *args)
+    assert_clean_run(result)
+    assert result.returncode == 2 and "must be 1 or more" in result.stderr
