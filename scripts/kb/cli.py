@@ -113,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kb bench: {site_dir} has no index.html: run `make build` first (or pass --site)", file=sys.stderr)
             return 1
         progress = sys.stderr.isatty() and not os.environ.get("CI")
-        measured = {"search": bench.search_latency(site_dir, site.languages, progress)}
+        try:
+            measured = {"search": bench.search_latency(site_dir, site.languages, progress)}
+        except RuntimeError as exc:
+            print(f"kb bench: {exc}", file=sys.stderr)
+            return 1
         if args.json:
             print(json.dumps(measured, ensure_ascii=False))
         else:
