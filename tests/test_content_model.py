@@ -48,6 +48,7 @@ def test_scenarios_cover_every_kind_of_bad_input():
         "in the future", "unknown focus_areas id", "template placeholder left in", "is already used by",
         "differs from the source page", "is not UTF-8 text", "<script> is not allowed", "event-handler",
         "script URL", "appears twice", "has no front matter", "never closed", "unknown type",
+        "refers to the list or mapping it is in",
     ):
         assert needle in messages, f"no scenario shows '{needle}'"
     assert expected("clean") == [], "the clean scenario (CRLF, BOM, every page type) passes"
