@@ -27,13 +27,16 @@ class BuildState:
     outermost build ends. A dirty rebuild (`make serve`) writes only the pages that
     changed; only those get their links checked, so a save shows in about a second."""
 
+    command: str = "build"
     dirty: bool = False
     depth: int = 0
     completed: int = 0
     written: set[Path] = field(default_factory=set)
 
-    def started(self) -> None:
+    def started(self) -> bool:
+        """True for the outermost build: the one that reads the sources again."""
         self.depth += 1
+        return self.depth == 1
 
     def finished(self) -> bool:
         """True when the outermost build (the last language) has just finished."""
@@ -78,9 +81,9 @@ def _fingerprint(folders: list[Path]) -> tuple:
 
 
 def content_once(root: Path, refresh: bool = False) -> tuple[Content, list[Problem]]:
-    """The content model for this build. Only refresh=True (on_config, once per build and
-    language) looks at the files again; every per-page hook reuses the result, so a build
-    never rescans docs/ once per page."""
+    """The content model for this build. Only refresh=True (the outermost on_config, once
+    per build) looks at the files again; every other hook, and the build of each further
+    language, reuses the result, so a build never rescans docs/ once per page."""
     cached = _cache.get(root)
     if cached and not refresh:
         return cached[1], cached[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ def _project_root(config_file: str) -> Path:
 
 
 def on_startup(command, dirty):
-    build.state.dirty = dirty
+    build.state.command, build.state.dirty = command, dirty
 
 
 def on_build_error(error):
@@ -32,10 +33,12 @@ def on_build_error(error):
 
 def on_config(config):
     """Stop the build on any content problem: the very checks `kb check` runs."""
-    build.state.started()
+    outermost = build.state.started()
     if build.state.dirty_rebuild:
         _rebuild_changed_pages_only(config)
-    content, problems = build.content_once(_root(config), refresh=True)
+    content, problems = build.content_once(_root(config), refresh=outermost)
+    if build.state.command == "build":
+        gc.freeze()  # the content model lives as long as the build: the collector need not rescan it
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")

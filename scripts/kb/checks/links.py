@@ -20,14 +20,17 @@ LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)|href=\"([^\"]+)\"")
 def check(content: Content) -> Iterator[Problem]:
     others = content.site.languages[1:]
     for page in content.pages:
-        for number, line in enumerate(strip_code(page.body).split("\n"), start=page.body_line):
-            for match in LINK_TARGET.finditer(line):
-                target = match.group(1) or match.group(2)
-                path = target.split("#", 1)[0]
-                lang = next((x for x in others if path.endswith(f".{x}.md")), None)
-                if lang:
-                    source = path[: -len(f".{lang}.md")] + ".md"
-                    yield Problem(page.rel, number, f"link to the {lang} file {path}: link to {source} instead; "
-                                                    "the build picks the reader's language")
-                elif target.startswith("http://"):
-                    yield Problem(page.rel, number, f"insecure link {target}: use https://")
+        text = strip_code(page.body)
+        for match in LINK_TARGET.finditer(text):
+            target = match.group(1) or match.group(2)
+            path = target.split("#", 1)[0]
+            lang = next((x for x in others if path.endswith(f".{x}.md")), None)
+            if lang:
+                source = path[: -len(f".{lang}.md")] + ".md"
+                message = (f"link to the {lang} file {path}: link to {source} instead; "
+                           "the build picks the reader's language")
+            elif target.startswith("http://"):
+                message = f"insecure link {target}: use https://"
+            else:
+                continue
+            yield Problem(page.rel, page.body_line + text.count("\n", 0, match.start()), message)
