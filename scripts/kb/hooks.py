@@ -127,12 +127,17 @@ def on_post_build(config):
     if not build.state.finished():
         return  # not the last language's build yet
     content, _ = build.content_once(_root(config))
-    search.split_index(Path(config.site_dir), content, inline_script=offline.enabled())
-    if offline.enabled():
-        offline.copy_shim(_root(config), Path(config.site_dir))
+    site_dir = Path(config.site_dir)
+
+    def split_index():
+        search.split_index(site_dir, content, inline_script=offline.enabled())
+
+    if offline.enabled():  # pages link to the shim and the index script: both exist before the check
+        split_index()
+        offline.copy_shim(_root(config), site_dir)
     only = build.state.pages_to_check()
-    problems = sitecheck.check_site(Path(config.site_dir), content.site, urlsplit(config.site_url or "").hostname or "",
-                                    only)
+    problems = sitecheck.check_site(site_dir, content.site, urlsplit(config.site_url or "").hostname or "", only,
+                                    meanwhile=None if offline.enabled() else split_index)
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"broken links in the built site:\n{listing}")

@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from html import unescape
 from pathlib import Path
@@ -95,19 +96,26 @@ def _in_language(path: str, lang: str, site: Site) -> str:
 PARALLEL_FROM = 400
 
 
-def check_site(site_dir: Path, site: Site, site_host: str = "", only: set[Path] | None = None) -> list[Problem]:
+def check_site(site_dir: Path, site: Site, site_host: str = "", only: set[Path] | None = None,
+               meanwhile: Callable[[], object] | None = None) -> list[Problem]:
     """Problems with the links of every built page, or of the pages in `only` (what a
     dirty rebuild in `make serve` wrote); the pages they link to are read when needed.
-    A big site is checked in two halves on two cores: the build itself uses only one."""
+    A big site is checked in two halves on two cores (the build itself uses one), and
+    `meanwhile` runs in this process while they work."""
     pages = sorted(p for p in site_dir.rglob("*.html") if p.relative_to(site_dir).parts[0] not in SKIP_FOLDERS
                    and (only is None or p in only))
     check = functools.partial(_check_pages, site_dir, site, site_host)
     workers = min(2, os.cpu_count() or 1)
     if len(pages) < PARALLEL_FROM or workers < 2 or not _may_fork():
+        if meanwhile:
+            meanwhile()
         return check(pages)
     half = len(pages) // 2
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [problem for found in pool.map(check, [pages[:half], pages[half:]]) for problem in found]
+        halves = [pool.submit(check, part) for part in (pages[:half], pages[half:])]
+        if meanwhile:
+            meanwhile()
+        return [problem for future in halves for problem in future.result()]
 
 
 def _may_fork() -> bool:
