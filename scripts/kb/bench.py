@@ -212,7 +212,7 @@ def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
             raise RuntimeError("mkdocs serve did not answer within 10 minutes in the benchmark corpus")
         timings = []
         for edit in range(1, edits + 1):
-            marker = f"Ändring {edit} i benchmark"
+            marker = f"Ändring {edit} i benchmark {time.time_ns()}"  # new on every run, never already there
             text = page.read_text(encoding="utf-8")
             page.write_text(text.rstrip("\n") + f"\n\n{marker}.\n", encoding="utf-8")
             took = served(marker, within=120)

@@ -52,10 +52,11 @@ def _rebuild_changed_pages_only(config) -> None:
 
     The theme keeps its whole search index between dirty rebuilds and static-i18n adds it
     again every time, so the index doubled with every save: the indexes of the first build
-    stay as they are. The sitemap is not rewritten either. `make serve-full` updates both."""
+    stay as they are. Nor are the sitemap and the 404 pages rewritten. `make serve-full`
+    rebuilds everything."""
     if "material/search" in config.plugins:
         config.plugins["material/search"].config.enabled = False
-    config.theme.static_templates.discard("sitemap.xml")
+    config.theme.static_templates.difference_update({"sitemap.xml", "404.html"})
 
 
 def on_env(env, config, files):
