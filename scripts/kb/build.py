@@ -25,7 +25,7 @@ class BuildState:
     static-i18n builds every further language inside the default language's post-build
     step, so each hook runs once per language and the site is complete only when the
     outermost build ends. A dirty rebuild (`make serve`) writes only the pages that
-    changed; only those get their links checked, so a save shows in about a second."""
+    changed; only those get their links checked, so a save shows within a second or two."""
 
     command: str = "build"
     dirty: bool = False
