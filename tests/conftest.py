@@ -6,7 +6,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from kb.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -58,9 +59,7 @@ def make_serve(project: Path, *make_args: str, log: Path | None = None):
     """`make serve` on a free port of 127.0.0.1; yields a function that fetches a path once the
     server answers (or returns "" after `within` seconds). The server is stopped afterwards.
     Its terminal output goes to `log` when given."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     output = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
     server = subprocess.Popen(["make", "--no-print-directory", *make_args, "serve", f"ADDR=127.0.0.1:{port}"],
                               cwd=project, env=env(), stdout=output, stderr=subprocess.STDOUT,

@@ -193,3 +193,19 @@ def test_checking_in_two_processes_finds_what_one_process_finds(built_site, tmp_
     assert [str(p) for p in alone] == [str(p) for p in split]
     assert {p.path for p in split} == {"site/manual/index.html", "site/en/manual/index.html"}
     assert all("broken link ../saknas/" in p.message and p.line > 1 for p in split)
+
+
+def test_only_ids_and_link_names_are_anchors(tmp_path):
+    """#viewport is not an anchor because of <meta name="viewport">; <a name> and id are."""
+    from kb import sitecheck
+    from kb.site import load_site
+
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text(
+        '<html><head><meta name="viewport" content="x"></head><body><article>'
+        '<h2 id="rubrik">R</h2><a name="gammal"></a>'
+        '<a href="#rubrik">1</a><a href="#gammal">2</a><a href="#viewport">3</a></article></body></html>',
+        encoding="utf-8")
+    problems = sitecheck.check_site(site_dir, load_site(ROOT))
+    assert [p.message for p in problems] == ["broken link #viewport: / has no anchor #viewport"]

@@ -182,12 +182,9 @@ def _timed(command: list[str], cwd: Path, env: dict) -> float:
 def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
     """Median seconds from saving one method page to `make serve` (dirty reload) serving
     the change, on the corpus; the first full build is not counted."""
-    import socket
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = browser.free_port()
     mkdocs = Path(sys.executable).parent / "mkdocs"
     server = subprocess.Popen([str(mkdocs), "serve", "--dirty", "--no-strict", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=corpus, env=dict(env, KB_DRAFTS="1"), stdout=subprocess.DEVNULL,

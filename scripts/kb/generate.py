@@ -116,8 +116,7 @@ def abbreviations(content: Content, lang: str, markdown: str) -> str:
     if content.glossary is None:
         return ""
     lines = [f"*[{t.abbreviation}]: {t.entry(lang).term}" for t in content.glossary.terms
-             if t.abbreviation and t.abbreviation in markdown  # a quick look first, then a word match
-             and re.search(rf"(?<!\w){re.escape(t.abbreviation)}(?!\w)", markdown)]
+             if t.abbreviation_in(markdown)]
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 

@@ -138,6 +138,12 @@ class GlossaryTerm(Strict):
         extra = (self.model_extra or {}).get(lang)
         return GlossaryEntry.model_validate(extra) if extra else getattr(self, lang, None) or self.sv
 
+    def abbreviation_in(self, text: str) -> bool:
+        """Whether text uses the abbreviation as a word: a quick substring test first, since
+        this runs for every term on every page."""
+        return bool(self.abbreviation) and self.abbreviation in text and re.search(
+            rf"(?<!\w){re.escape(self.abbreviation)}(?!\w)", text) is not None
+
 
 class Glossary(Strict):
     """data/glossary.yml: terms with Swedish and English names, definitions and abbreviations."""

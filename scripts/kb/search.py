@@ -32,9 +32,6 @@ def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
     return found
 
 
-_WORD = re.compile(r"\w+")
-
-
 def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     """Abbreviations for the terms a page spells out, and the terms for the abbreviations it
     uses, from data/glossary.yml: a search for "TUT" finds the page that says
@@ -42,7 +39,6 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     if content.glossary is None:
         return []
     lowered = text.casefold()
-    words = set(_WORD.findall(text))  # one pass over the text, not one search per abbreviation
     found = []
     for term in content.glossary.terms:
         if not term.abbreviation:
@@ -50,8 +46,7 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
         name = term.entry(lang).term
         if name.casefold() in lowered:
             found.append(term.abbreviation)
-        elif term.abbreviation in words or (not _WORD.fullmatch(term.abbreviation)
-                                            and re.search(rf"\b{re.escape(term.abbreviation)}\b", text)):
+        elif term.abbreviation_in(text):
             found.append(name)
     return found
 

@@ -28,9 +28,11 @@ SKIP_FOLDERS = {"assets", "search"}
 
 _TAG = re.compile(r"<(a|link|script|img|iframe|source|area)\b([^>]*)>|<(/?)article\b[^>]*>", re.I)
 _ATTR = re.compile(r'(\w[\w:-]*)\s*=\s*"([^"]*)"')
-# Literal starts (no leading \s or alternation) let the regex engine skip ahead quickly;
-# the character before is checked by hand, so data-id="…" does not count.
-_IDS = (re.compile(r'id="([^"]+)"'), re.compile(r'name="([^"]+)"'))
+# A literal start (no leading \s or alternation) lets the regex engine skip ahead quickly;
+# the character before is checked by hand, so data-id="…" does not count. name="…" is an
+# anchor only on <a> (not on <meta name="viewport">).
+_ID = re.compile(r'id="([^"]+)"')
+_NAME = re.compile(r'name="([^"]+)"')
 
 
 class _Page:
@@ -54,11 +56,18 @@ class _Page:
             for name in ("href", "src"):
                 if values.get(name):
                     self.links.append((match.start(), values[name], depth > 0, "hreflang" in values))
-        self.ids = {unescape(m.group(1)) for pattern in _IDS for m in pattern.finditer(text)
-                    if text[m.start() - 1].isspace()}
+        self.ids = {unescape(m.group(1)) for m in _ID.finditer(text) if text[m.start() - 1].isspace()}
+        self.ids.update(unescape(m.group(1)) for m in _NAME.finditer(text)
+                        if text[m.start() - 1].isspace() and _is_link_tag(text, m.start()))
 
     def line(self, offset: int) -> int:
         return self.path.read_text(encoding="utf-8").count("\n", 0, offset) + 1
+
+
+def _is_link_tag(text: str, offset: int) -> bool:
+    """Whether the attribute at offset belongs to an <a> tag."""
+    start = text.rfind("<", 0, offset)
+    return text[start + 1:start + 3].lower() in ("a ", "a\n", "a\t")
 
 
 class _Pages(dict):

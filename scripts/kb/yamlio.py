@@ -77,8 +77,8 @@ def load(text: str, first_line: int = 1) -> YamlDoc:
 
 class _Walk:
     """Data and line numbers in one pass over the nodes. Plain text, lists and mappings
-    (nearly all front matter) are built here, several times faster than PyYAML's general
-    constructor; anything else (numbers, tags, merge keys) is left to it."""
+    (nearly all front matter) are built here, faster than PyYAML's general constructor;
+    anything else (numbers, tags, merge keys) is left to it."""
 
     def __init__(self, loader: yaml.SafeLoader, doc: YamlDoc, offset: int) -> None:
         self.loader, self.doc, self.offset = loader, doc, offset

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, kb
+from kb.browser import free_port
 
 pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -28,9 +28,7 @@ def nginx(built_site, tmp_path_factory):
         pytest.skip("nginx is not installed: apt-get install nginx")
     folder = tmp_path_factory.mktemp("nginx")
     (folder / "csp.conf").write_text(kb("csp", str(built_site)).stdout, encoding="utf-8")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     server = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     server = (server.replace("listen 8080;", f"listen 127.0.0.1:{port};")
               .replace("root /srv/kunskapsbanken/site;", f"root {built_site};")
