@@ -71,13 +71,18 @@ def include_drafts() -> bool:
 
 
 def _fingerprint(folders: list[Path]) -> tuple:
+    """Every file's path, size and modification time: one stat per file (os.walk knows
+    which entries are files), since `make serve` asks on every save."""
     stamps = []
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                try:
+                    stat = os.stat(os.path.join(parent, name))
+                except OSError:
+                    continue  # an editor's temporary file, gone already, or a broken link
+                stamps.append((parent, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(stamps))
 
 
 def content_once(root: Path, refresh: bool = False) -> tuple[Content, list[Problem]]:

@@ -37,6 +37,8 @@ def check(content: Content) -> Iterator[Problem]:
         if region not in covered:
             yield Problem(path, None, f"region '{region}' has no regional contact: add one (kind: regional)")
     for page in content.pages:
+        if "[[contact:" not in page.text:
+            continue
         for number, line in enumerate(page.text.split("\n"), start=1):
             for match in CONTACT_SHORTCODE.finditer(line):
                 if match.group(1).strip() not in known:

@@ -13,6 +13,8 @@ PLACEHOLDER = re.compile(r"<REQUIRED:\s*([^>]*)>")
 
 def check(content: Content) -> Iterator[Problem]:
     for page in content.pages:
+        if "<REQUIRED:" not in page.text:
+            continue  # most pages: one substring search instead of a regex over every line
         for number, line in enumerate(page.text.split("\n"), start=1):
             for match in PLACEHOLDER.finditer(line):
                 what = match.group(1).strip() or "this part"

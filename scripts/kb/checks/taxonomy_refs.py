@@ -18,16 +18,17 @@ def check(content: Content) -> Iterator[Problem]:
     if taxonomy is None:
         return
     yield from _taxonomy_consistent(content)
+    valid = {kind: taxonomy.ids(kind) for kind in TAXONOMY_FIELDS.values()}
+    known = {kind: set(ids) for kind, ids in valid.items()}
     for page in content.pages:
         for key, kind in TAXONOMY_FIELDS.items():
             value = page.raw(key)
             items = value if isinstance(value, list) else [value]
-            valid = taxonomy.ids(kind)
             for index, term in enumerate(items):
-                if isinstance(term, str) and "<REQUIRED:" not in term and term not in valid:
+                if isinstance(term, str) and "<REQUIRED:" not in term and term not in known[kind]:
                     loc = (key, index) if isinstance(value, list) else (key,)
                     yield Problem(page.rel, page.line_of(*loc),
-                                  f"unknown {key} id '{term}': use one of {', '.join(valid)}")
+                                  f"unknown {key} id '{term}': use one of {', '.join(valid[kind])}")
 
 
 def _taxonomy_consistent(content: Content) -> Iterator[Problem]:
