@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin
 
+import jinja2
 import pytest
 
 from conftest import ROOT, add_page, assert_clean_run, make_serve, make_site, mkdocs_build
+from kb.build import CompiledTemplates
 
 
 def html_lang(path: Path) -> str:
@@ -124,6 +126,26 @@ def test_make_serve_shows_each_save_and_rebuilds_only_what_changed(tmp_path):
         assert {path: fetch(path) for path in indexes} == indexes
         page.write_text(page.read_text(encoding="utf-8") + '\n<a href="saknas/">fel</a>\n', encoding="utf-8")
         assert _until(lambda: "broken link saknas/" in log.read_text(encoding="utf-8")), log.read_text()[-3000:]
+
+
+def test_templates_are_compiled_once_per_process_and_again_when_edited(tmp_path, monkeypatch):
+    """Every build (each language, each save in make serve) gets a new template environment;
+    the shared cache spares the compiling, yet an edited template is never served stale."""
+    cache, compiled = CompiledTemplates(), []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *args, **kw: compiled.append(args[1]) or original(self, *args, **kw))
+    template = tmp_path / "main.html"
+
+    def render() -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=cache)
+        return env.get_template("main.html").render(name="Stina")
+
+    template.write_text("Hej {{ name }}", encoding="utf-8")
+    assert [render(), render()] == ["Hej Stina", "Hej Stina"]
+    assert compiled == ["main.html"], "the second environment compiled the template again"
+    template.write_text("Hejsan {{ name }}", encoding="utf-8")
+    assert render() == "Hejsan Stina"
 
 
 def test_a_page_left_out_of_the_navigation_fails_the_build(tmp_path):

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import checks, load
 from .load import Content
 from .problems import Problem
@@ -63,6 +65,26 @@ class BuildState:
 
 #: The state of the build running in this process (`mkdocs serve` runs one build after another).
 state = BuildState()
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates, compiled once per process. MkDocs makes a new template
+    environment for every build, and static-i18n builds once per language, so each
+    template was compiled again for every language and for every save in `make serve`.
+    Jinja compares each template's source checksum, so an edited override is compiled anew."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+compiled_templates = CompiledTemplates()
 
 
 def include_drafts() -> bool:

@@ -60,7 +60,9 @@ def _rebuild_changed_pages_only(config) -> None:
 
 
 def on_env(env, config, files):
-    """The templates get the UI texts of the language being built as `kb_ui`."""
+    """The templates get the UI texts of the language being built as `kb_ui`, and are
+    compiled once per process, not once per language and save."""
+    env.bytecode_cache = build.compiled_templates
     content, _ = build.content_once(_root(config))
     lang = config.theme.get("language") or content.site.default_language
     env.globals["kb_ui"] = {key: content.ui.get(key, lang) for key in content.ui.strings}
