@@ -126,14 +126,17 @@ def on_post_page(output, page, config):
 
 @event_priority(-200)  # after static-i18n (-100), which writes the combined index last
 def on_post_build(config):
-    """After the last language is built: one search index per language, and every link checked."""
+    """After the last language is built: one search index per language, and every link
+    checked. A dirty rebuild keeps the indexes of the first build (see on_config)."""
+    rebuild = build.state.dirty_rebuild  # asked before finished() counts this build
     if not build.state.finished():
         return  # not the last language's build yet
     content, _ = build.content_once(_root(config))
     site_dir = Path(config.site_dir)
 
     def split_index():
-        search.split_index(site_dir, content, inline_script=offline.enabled())
+        if not rebuild:
+            search.split_index(site_dir, content, inline_script=offline.enabled())
 
     if offline.enabled():  # pages link to the shim and the index script: both exist before the check
         split_index()

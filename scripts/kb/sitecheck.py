@@ -111,8 +111,8 @@ def check_site(site_dir: Path, site: Site, site_host: str = "", only: set[Path] 
     dirty rebuild in `make serve` wrote); the pages they link to are read when needed.
     A big site is checked in two halves on two cores (the build itself uses one), and
     `meanwhile` runs in this process while they work."""
-    pages = sorted(p for p in site_dir.rglob("*.html") if p.relative_to(site_dir).parts[0] not in SKIP_FOLDERS
-                   and (only is None or p in only))
+    candidates = site_dir.rglob("*.html") if only is None else (p for p in only if p.suffix == ".html" and p.is_file())
+    pages = sorted(p for p in candidates if p.relative_to(site_dir).parts[0] not in SKIP_FOLDERS)
     check = functools.partial(_check_pages, site_dir, site, site_host)
     workers = min(2, os.cpu_count() or 1)
     if len(pages) < PARALLEL_FROM or workers < 2 or not _may_fork():
