@@ -128,6 +128,25 @@ def test_make_serve_shows_each_save_and_rebuilds_only_what_changed(tmp_path):
         assert _until(lambda: "broken link saknas/" in log.read_text(encoding="utf-8")), log.read_text()[-3000:]
 
 
+def test_make_serve_rebuilds_every_page_when_a_contact_changes(tmp_path):
+    """A contact edited in data/ shows on the pages that show it, not only after a restart."""
+    project = make_site(tmp_path)
+    contacts = project / "data" / "contacts.yml"
+    log = tmp_path / "serve.log"
+    with make_serve(project, "-o", ".venv/.installed", log=log) as fetch:
+        assert "Vardagar under kontorstid" in fetch("/", within=90)
+        text = contacts.read_text(encoding="utf-8")
+        text = text.replace("Vardagar under kontorstid", "Vardagar under kontorstid (nytt)")
+        contacts.write_text(text.replace("Weekdays during office hours", "Weekdays during office hours (new)"),
+                            encoding="utf-8")
+        assert _until(lambda: "kontorstid (nytt)" in fetch("/", within=5)), log.read_text()[-3000:]
+        assert "during office hours (new)" in fetch("/en/", within=5)
+        rebuilds = log.read_text(encoding="utf-8").count("Detected file changes")
+        time.sleep(3)
+        assert log.read_text(encoding="utf-8").count("Detected file changes") == rebuilds, \
+            "make serve rebuilt with nothing saved (reading a file must not count as a change)"
+
+
 def test_templates_are_compiled_once_per_process_and_again_when_edited(tmp_path, monkeypatch):
     """Every build (each language, each save in make serve) gets a new template environment;
     the shared cache spares the compiling, yet an edited template is never served stale."""

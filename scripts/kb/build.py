@@ -34,6 +34,8 @@ class BuildState:
     depth: int = 0
     completed: int = 0
     written: set[Path] = field(default_factory=set)
+    shared: tuple = ()  # data/ and mkdocs.yml as the last complete build saw them
+    shared_now: tuple = ()  # ... and as the running build sees them
 
     def started(self) -> bool:
         """True for the outermost build: the one that reads the sources again."""
@@ -45,12 +47,20 @@ class BuildState:
         self.depth = max(0, self.depth - 1)
         if self.depth == 0:
             self.completed += 1
+            self.shared = self.shared_now
         return self.depth == 0
 
     @property
     def dirty_rebuild(self) -> bool:
         """A rebuild of changed pages only, after the first full build of `make serve`."""
         return self.dirty and self.completed > 0
+
+    def every_page_stale(self, root: Path) -> bool:
+        """Whether data/ or mkdocs.yml changed since the last complete build of `make serve`.
+        Every page shows what they hold (contacts, terms, the navigation), so a dirty
+        rebuild must then render every page, not only the saved one."""
+        self.shared_now = _fingerprint([root / "data", root / "mkdocs.yml"])
+        return self.completed > 0 and self.shared_now != self.shared
 
     def pages_to_check(self) -> set[Path] | None:
         """None means every page (a full build). Clears the record for the next rebuild."""
@@ -87,16 +97,26 @@ class CompiledTemplates(jinja2.BytecodeCache):
 compiled_templates = CompiledTemplates()
 
 
+def render_every_page(site_dir: Path) -> None:
+    """A dirty rebuild renders the pages whose output is older than their source: date
+    every built page back to 1970."""
+    for page in site_dir.rglob("*.html"):
+        os.utime(page, (0, 0))
+
+
 def include_drafts() -> bool:
     """Drafts show in `make serve` (KB_DRAFTS=1), never in a production build."""
     return os.environ.get("KB_DRAFTS", "") == "1"
 
 
-def _fingerprint(folders: list[Path]) -> tuple:
-    """Every file's path, size and modification time: one stat per file (os.walk knows
-    which entries are files), since `make serve` asks on every save."""
+def _fingerprint(paths: list[Path]) -> tuple:
+    """Every file's path, size and modification time, in folders or given: one stat per
+    file (os.walk knows which entries are files), since `make serve` asks on every save."""
     stamps = []
-    for folder in folders:
+    for folder in paths:
+        if folder.is_file():
+            stat = folder.stat()
+            stamps.append((str(folder.parent), folder.name, stat.st_mtime_ns, stat.st_size))
         for parent, _, names in os.walk(folder):
             for name in names:
                 try:

@@ -8,9 +8,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
 
 from kb import build, generate, load, offline, search, sitecheck
+
+log = get_plugin_logger("kb")
 
 
 def _root(config) -> Path:
@@ -36,6 +38,9 @@ def on_config(config):
     outermost = build.state.started()
     if build.state.dirty_rebuild:
         _rebuild_changed_pages_only(config)
+    if outermost and build.state.dirty and build.state.every_page_stale(_root(config)):
+        log.info("data/ or mkdocs.yml changed: every page is rebuilt (search catches up at the next start)")
+        build.render_every_page(Path(config.site_dir))
     content, problems = build.content_once(_root(config), refresh=outermost)
     if build.state.command == "build":
         gc.freeze()  # the content model lives as long as the build: the collector need not rescan it
@@ -57,6 +62,12 @@ def _rebuild_changed_pages_only(config) -> None:
     if "material/search" in config.plugins:
         config.plugins["material/search"].config.enabled = False
     config.theme.static_templates.difference_update({"sitemap.xml", "404.html"})
+
+
+def on_serve(server, config, builder):
+    """`make serve` rebuilds when data/ changes too."""
+    server.watch(str(build.content_once(_root(config))[0].site.data_dir))
+    return server
 
 
 def on_env(env, config, files):
