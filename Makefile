@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ADDR   ?= 127.0.0.1:8000
 PAGES  ?= 200
+# make serve POLL=1: look for saves every half second instead of using file events
+# (for a project on a network drive or in a folder shared into a virtual machine).
+POLL   ?=
 
 # Material prints a long notice about MkDocs 2 on every run; it is known and tracked.
 export NO_MKDOCS_2_WARNING := 1
@@ -31,10 +34,10 @@ setup: $(STAMP)
 # `make serve-full`, which rebuilds everything on every save. Not strict, since MkDocs
 # warns about every dirty rebuild; the post-build link check still stops on broken links.
 serve: setup
-	KB_DRAFTS=1 $(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(ADDR)
+	KB_DRAFTS=1 KB_POLL=$(POLL) $(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(ADDR)
 
 serve-full: setup
-	KB_DRAFTS=1 $(BIN)/mkdocs serve --dev-addr $(ADDR)
+	KB_DRAFTS=1 KB_POLL=$(POLL) $(BIN)/mkdocs serve --dev-addr $(ADDR)
 
 build: setup
 	$(BIN)/mkdocs build --strict --clean --site-dir site

@@ -13,6 +13,7 @@ import jinja2
 import pytest
 
 from conftest import ROOT, add_page, assert_clean_run, make_serve, make_site, mkdocs_build
+from kb import watch
 from kb.build import CompiledTemplates
 
 
@@ -129,7 +130,8 @@ def test_make_serve_shows_each_save_and_rebuilds_only_what_changed(tmp_path):
 
 
 def test_make_serve_rebuilds_every_page_when_a_contact_changes(tmp_path):
-    """A contact edited in data/ shows on the pages that show it, not only after a restart."""
+    """A contact edited in data/ shows on the pages that show it, not only after a restart;
+    the log says how saves are noticed (file events here)."""
     project = make_site(tmp_path)
     contacts = project / "data" / "contacts.yml"
     log = tmp_path / "serve.log"
@@ -145,6 +147,33 @@ def test_make_serve_rebuilds_every_page_when_a_contact_changes(tmp_path):
         time.sleep(3)
         assert log.read_text(encoding="utf-8").count("Detected file changes") == rebuilds, \
             "make serve rebuilt with nothing saved (reading a file must not count as a change)"
+    assert "Watching for saves by file events" in log.read_text(encoding="utf-8")
+
+
+def test_make_serve_polls_when_asked(tmp_path):
+    """POLL=1 keeps MkDocs' polling (for network drives and shared folders): saves still show."""
+    project = make_site(tmp_path)
+    page = project / "docs" / "manual" / "index.md"
+    log = tmp_path / "serve.log"
+    with make_serve(project, "-o", ".venv/.installed", "POLL=1", log=log) as fetch:
+        assert "114 14" in fetch("/", within=90)
+        page.write_text(page.read_text(encoding="utf-8") + "\nSparad under pollning.\n", encoding="utf-8")
+        assert _until(lambda: "Sparad under pollning" in fetch("/manual/", within=5)), log.read_text()[-3000:]
+    assert "Watching for saves by polling every 0.5 s (KB_POLL=1)" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("/home/stina/kunskapsbanken", "ext4"),
+    ("/mnt/c/Users/stina/kunskapsbanken", "9p"),
+    ("/mnt/c drive/kb", "drvfs"),
+    ("/mnt/cdrom", "ext4"),
+])
+def test_the_file_system_of_a_folder_is_read_from_the_mount_table(tmp_path, path, kind):
+    """Folders on 9p or drvfs (WSL's Windows drives) get polling: their changes make no events."""
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/sda1 / ext4 rw 0 0\nC:\\ /mnt/c 9p rw 0 0\n"
+                      "D:\\ /mnt/c\\040drive drvfs rw 0 0\n", encoding="utf-8")
+    assert watch.file_system(Path(path), mounts) == kind
 
 
 def test_templates_are_compiled_once_per_process_and_again_when_edited(tmp_path, monkeypatch):
