@@ -149,6 +149,7 @@ def _page_problems(rel: str, parser: _Page, parsed: _Pages, site_dir: Path, site
     """(offset, message) for every bad link on one built page."""
     found: list[tuple[int, str]] = []
     page_url = "/" + rel.removesuffix("index.html")
+    page_folder = posixpath.dirname(page_url + "x")
     page_lang = _language_of(rel, site)
     for offset, url, in_article, has_hreflang in parser.links:
         parts = urlsplit(url)
@@ -162,7 +163,8 @@ def _page_problems(rel: str, parser: _Page, parsed: _Pages, site_dir: Path, site
         if not parts.path and not parts.netloc:
             target_path = page_url
         else:
-            target_path = posixpath.normpath(posixpath.join(posixpath.dirname(page_url + "x"), parts.path))
+            joined = parts.path if parts.path.startswith("/") else f"{page_folder}/{parts.path}"
+            target_path = posixpath.normpath(joined)
             if parts.path.endswith("/") and not target_path.endswith("/"):
                 target_path += "/"
         target_rel = target_path.lstrip("/")
@@ -170,11 +172,13 @@ def _page_problems(rel: str, parser: _Page, parsed: _Pages, site_dir: Path, site
         if target is None:
             found.append((offset, f"broken link {url}: nothing is built at /{target_rel}"))
             continue
-        fragment = unquote(parts.fragment)
+        fragment = unquote(parts.fragment) if "%" in parts.fragment else parts.fragment
         if fragment and target.suffix == ".html" and fragment not in parsed[target].ids:
             found.append((offset, f"broken link {url}: /{target_rel} has no anchor #{fragment}"))
+        if not in_article or has_hreflang or target.suffix != ".html":
+            continue
         target_lang = _language_of(target_rel, site)
-        if in_article and not has_hreflang and target.suffix == ".html" and target_lang != page_lang:
+        if target_lang != page_lang:
             if _target_file(site_dir, _in_language(target_rel, page_lang, site)) is not None:
                 found.append((offset, f"link {url} leads to the {target_lang} page although the page exists in "
                                       f"{page_lang}: link to the source file (page.md), not page.{target_lang}.md"))
