@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
-from kb import build, generate, load, offline, search, sitecheck, watch
+from kb import build, generate, load, offline, search, sitecheck
 
 log = get_plugin_logger("kb")
 
@@ -66,6 +66,8 @@ def _rebuild_changed_pages_only(config) -> None:
 
 def on_serve(server, config, builder):
     """`make serve` rebuilds when data/ changes too, and learns of a save from file events."""
+    from kb import watch  # watchdog is needed only here, not in `mkdocs build`
+
     server.watch(str(build.content_once(_root(config))[0].site.data_dir))
     log.info(f"Watching for saves by {watch.use_file_events(server, Path(config.docs_dir))}")
     return server
