@@ -163,9 +163,10 @@ def test_make_check_passes_on_the_shipped_site(tmp_path):
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
 
 
-def test_checking_in_two_processes_finds_what_one_process_finds(built_site, tmp_path, monkeypatch):
-    """Big sites are checked in two halves: a broken link in either half is still reported,
-    with its line, in the same order."""
+def test_the_check_during_the_build_finds_what_the_check_after_it_finds(built_site, tmp_path):
+    """A full build hands each written page to a second process: a broken link on the first
+    or the last page is reported, with its line, in the same order as by check_site; and
+    if that process dies, check_site takes over."""
     from kb import sitecheck
     from kb.site import load_site
 
@@ -176,23 +177,19 @@ def test_checking_in_two_processes_finds_what_one_process_finds(built_site, tmp_
         page.write_text(page.read_text(encoding="utf-8").replace("</article>", '<a href="../saknas/">x</a></article>'),
                         encoding="utf-8")
     site = load_site(ROOT)
-    monkeypatch.setattr(sitecheck, "PARALLEL_FROM", 10**6)
     alone = sitecheck.check_site(site_dir, site)
-    pools = []
-
-    class CountedPool(sitecheck.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            pools.append(self)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(sitecheck, "ProcessPoolExecutor", CountedPool)
-    monkeypatch.setattr(sitecheck, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(sitecheck, "_may_fork", lambda: True)  # earlier tests may leave server threads
-    split = sitecheck.check_site(site_dir, site)
-    assert len(pools) == 1, "the two-process path ran"
-    assert [str(p) for p in alone] == [str(p) for p in split]
-    assert {p.path for p in split} == {"site/manual/index.html", "site/en/manual/index.html"}
-    assert all("broken link ../saknas/" in p.message and p.line > 1 for p in split)
+    assert {p.path for p in alone} == {"site/manual/index.html", "site/en/manual/index.html"}
+    assert all("broken link ../saknas/" in p.message and p.line > 1 for p in alone)
+    pages = sorted(site_dir.rglob("*.html"))
+    for dies, batch in ((False, 1), (False, 7), (True, 7)):  # one page per message, several, a dead process
+        streamed = sitecheck.StreamedCheck(site_dir, site)
+        streamed.BATCH = batch
+        for page in pages:
+            streamed.written(page)
+        if dies:
+            streamed._process.kill()
+        assert [str(p) for p in streamed.problems()] == [str(p) for p in alone]
+        assert not streamed._process.is_alive()
 
 
 def test_only_ids_and_link_names_are_anchors(tmp_path):

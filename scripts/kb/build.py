@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import checks, load
+from . import checks, load, sitecheck
 from .load import Content
 from .problems import Problem
 from .site import load_site
@@ -36,6 +36,7 @@ class BuildState:
     written: set[Path] = field(default_factory=set)
     shared: tuple = ()  # data/ and mkdocs.yml as the last complete build saw them
     shared_now: tuple = ()  # ... and as the running build sees them
+    link_check: sitecheck.StreamedCheck | None = None  # a full build's, reading pages as they are written
 
     def started(self) -> bool:
         """True for the outermost build: the one that reads the sources again."""
@@ -71,6 +72,9 @@ class BuildState:
     def failed(self) -> None:
         self.depth = 0
         self.written.clear()
+        if self.link_check:
+            self.link_check.stop()
+            self.link_check = None
 
 
 #: The state of the build running in this process (`mkdocs serve` runs one build after another).

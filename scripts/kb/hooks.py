@@ -49,7 +49,13 @@ def on_config(config):
         raise PluginError(f"content problems, the same `kb check` reports:\n{listing}")
     if offline.enabled():
         offline.use_local_shim(config)
+    if outermost and not build.state.dirty and sitecheck.may_fork():
+        build.state.link_check = sitecheck.StreamedCheck(Path(config.site_dir), content.site, _site_host(config))
     return config
+
+
+def _site_host(config) -> str:
+    return urlsplit(config.site_url or "").hostname or ""
 
 
 def _rebuild_changed_pages_only(config) -> None:
@@ -132,6 +138,8 @@ def on_post_page(output, page, config):
     than the default search their own language's index."""
     if build.state.dirty:
         build.state.written.add(Path(config.site_dir) / page.file.dest_uri)
+    elif build.state.link_check:
+        build.state.link_check.written(Path(config.site_dir) / page.file.dest_uri)
     if "kb_deferred" in page.meta:
         output = page.meta["kb_deferred"].fill(output)
     lang, default = _build_language(config)
@@ -155,9 +163,13 @@ def on_post_build(config):
     if offline.enabled():  # pages link to the shim and the index script: both exist before the check
         split_index()
         offline.copy_shim(_root(config), site_dir)
-    only = build.state.pages_to_check()
-    problems = sitecheck.check_site(site_dir, content.site, urlsplit(config.site_url or "").hostname or "", only,
-                                    meanwhile=None if offline.enabled() else split_index)
+    streamed, build.state.link_check = build.state.link_check, None
+    if streamed:
+        problems = streamed.problems(meanwhile=None if offline.enabled() else split_index)
+    else:
+        if not offline.enabled():
+            split_index()
+        problems = sitecheck.check_site(site_dir, content.site, _site_host(config), build.state.pages_to_check())
     if problems:
         listing = "\n".join(str(p) for p in problems)
         raise PluginError(f"broken links in the built site:\n{listing}")
