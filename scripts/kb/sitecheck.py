@@ -112,8 +112,9 @@ def _pages(site_dir: Path, only: set[Path] | None = None) -> list[Path]:
 
 
 def may_fork() -> bool:
-    """Only a single-threaded process forks safely: `mkdocs serve` runs server threads."""
-    return threading.active_count() == 1
+    """Only a single-threaded process forks safely (`mkdocs serve` runs server threads),
+    and Windows cannot fork at all."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 class StreamedCheck:

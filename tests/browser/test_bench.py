@@ -35,8 +35,9 @@ def test_kb_bench_at_scale_reports_every_measure(browser):
                 "index_bytes_en", "peak_rss_mb", "serve_reload_s"):
         assert measured[key] > 0, key
     assert measured["pages"] == 3
-    assert measured["ratio"] == pytest.approx(measured["build_s"] / measured["bare_build_s"], rel=0.01)
     assert len(measured["build_runs_s"]) == len(measured["bare_build_runs_s"]) == 2
+    turns = [ours / bare for ours, bare in zip(measured["build_runs_s"], measured["bare_build_runs_s"], strict=True)]
+    assert measured["ratio"] == pytest.approx(sum(turns) / 2, abs=0.01), "the median of each turn's ratio"
     assert measured["search_first_result_ms"]["sv"] > 0
     assert 0 < measured["search_ready_to_result_ms"]["sv"] < measured["search_first_result_ms"]["sv"]
 
