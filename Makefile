@@ -29,10 +29,11 @@ $(STAMP): requirements.lock pyproject.toml package-lock.json
 
 setup: $(STAMP)
 
-# A save rebuilds only the page that changed (it shows after 1-2 s with 200-1,000
-# methods, not 35 s). Listings, the catalogue and search catch up at the next start or with
-# `make serve-full`, which rebuilds everything on every save. Not strict, since MkDocs
-# warns about every dirty rebuild; the post-build link check still stops on broken links.
+# A save rebuilds only the page that changed (it shows after about a second with 1,000
+# methods, not 35 s); a change in data/ or mkdocs.yml rebuilds every page. Listings, the
+# catalogue and search catch up at the next start or with `make serve-full`, which
+# rebuilds everything on every save. Not strict, since MkDocs warns about every dirty
+# rebuild; the post-build link check still stops on broken links.
 serve: setup
 	KB_DRAFTS=1 KB_POLL=$(POLL) $(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(ADDR)
 
