@@ -34,7 +34,8 @@ def on_build_error(error):
 
 
 def on_config(config):
-    """Stop the build on any content problem: the very checks `kb check` runs."""
+    """Stop the build on any content problem (the very checks `kb check` runs); in a full
+    build, start the link check that reads pages while they are written."""
     outermost = build.state.started()
     if build.state.dirty_rebuild:
         _rebuild_changed_pages_only(config)
