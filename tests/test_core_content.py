@@ -61,7 +61,7 @@ def test_legislation_pages_show_statute_and_date_checked(content, built_site, pr
     for page in pages_of(content, "legislation", "sv"):
         statute = page.meta.statute
         html = (built_site / prefix / page.key.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
-        box = re.search(r'<dl class="kb-statute">(.*?)</dl>', html, re.S)
+        box = re.search(r'<dl class="kb-statute" lang="[a-z]+">(.*?)</dl>', html, re.S)
         assert box, f"no statute box on {prefix}{page.key} ({lang})"
         chapter = f"{statute.chapter} kap. " if statute.chapter else ""
         assert f"({statute.sfs}) {chapter}{statute.section} §" in box.group(1)

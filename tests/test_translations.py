@@ -102,6 +102,20 @@ def test_a_swedish_only_page_built_for_english_shows_the_notice_and_lang_sv(tmp_
     assert "kb-fallback" not in swedish, "the Swedish page itself carries no notice"
 
 
+def test_a_method_not_yet_translated_marks_its_english_facts_as_english(tmp_path):
+    """The method's text is Swedish (lang="sv"), but the facts above it are in the reader's
+    language, and say so: a screen reader reads each part with the right pronunciation."""
+    project = make_site(tmp_path)
+    (project / "docs" / "metoder" / "gemensamma" / "lokal-handlingsplan.en.md").unlink()
+    out = tmp_path / "site"
+    result = mkdocs_build(project, out)
+    assert result.returncode == 0, result.stderr
+    html = (out / "en" / "metoder" / "gemensamma" / "lokal-handlingsplan" / "index.html").read_text(encoding="utf-8")
+    text = re.search(r'<div lang="sv">(.*)</div>', html, re.S).group(1)
+    facts = re.search(r'<div class="kb-facts" lang="en">(.*?)</div>', text, re.S)
+    assert facts and "Focus areas" in facts.group(1)
+
+
 def test_an_outdated_translation_carries_a_notice(tmp_path):
     project = make_site(tmp_path)
     source = project / "docs" / "manual" / "index.md"

@@ -129,7 +129,7 @@ def statute_box(content: Content, page: PageFile, lang: str) -> str:
             (ui.get("statute_official_text", lang), f'<a href="{e(statute.url)}">{e(statute.url)}</a>'),
             (ui.get("statute_checked", lang), statute.checked_on.isoformat())]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return f'<dl class="kb-statute">{items}</dl>\n'
+    return f'<dl class="kb-statute" lang="{lang}">{items}</dl>\n'
 
 
 _FIRST_HEADING_END = re.compile(r"</h1>")
@@ -371,7 +371,9 @@ def method_facts(content: Content, page: PageFile, lang: str, directory_urls: bo
         (ui.get("method_contact", lang), e(meta.contact_role)),
     ]
     lines = "<br>\n".join(f"<strong>{label}:</strong> {value}" for label, value in rows)
-    return f'<div class="kb-facts">\n<p>{lines}<br>\n<em>{vetted}</em></p>\n</div>\n'
+    # lang: on a page not yet translated, the facts (in the reader's language) sit inside
+    # the text marked as Swedish, and screen readers would read them with Swedish sounds.
+    return f'<div class="kb-facts" lang="{lang}">\n<p>{lines}<br>\n<em>{vetted}</em></p>\n</div>\n'
 
 
 # --- translations -----------------------------------------------------------------------
