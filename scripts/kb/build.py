@@ -1,4 +1,5 @@
-"""What the build needs from the content model, computed once per change of the sources.
+"""What the build needs across its events: the content model, computed once per change
+of the sources, the state of the running build, and the compiled templates.
 
 static-i18n runs the build once per language, and `mkdocs serve` rebuilds on every save;
 the content is loaded and checked again only when a file under docs/ or data/ changed.
@@ -117,11 +118,11 @@ def _fingerprint(paths: list[Path]) -> tuple:
     """Every file's path, size and modification time, in folders or given: one stat per
     file (os.walk knows which entries are files), since `make serve` asks on every save."""
     stamps = []
-    for folder in paths:
-        if folder.is_file():
-            stat = folder.stat()
-            stamps.append((str(folder.parent), folder.name, stat.st_mtime_ns, stat.st_size))
-        for parent, _, names in os.walk(folder):
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            stamps.append((str(path.parent), path.name, stat.st_mtime_ns, stat.st_size))
+        for parent, _, names in os.walk(path):
             for name in names:
                 try:
                     stat = os.stat(os.path.join(parent, name))
