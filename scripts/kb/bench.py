@@ -223,7 +223,7 @@ def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
         server.wait(timeout=30)
 
 
-def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 3) -> dict:
+def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5) -> dict:
     """Build, check and bare-build a synthetic corpus; one dict of measurements. The two
     builds take turns `repeat` times and the medians count: a shared machine's noise
     moves a single build by 10 to 30 percent. The ratio is the median of each turn's

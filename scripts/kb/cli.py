@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     bench_cmd = sub.add_parser("bench", help="measure build, check, output and search at scale (or on a built site)")
     bench_cmd.add_argument("--pages", type=int, default=None,
                            help="generate this many synthetic methods (both languages) and measure everything")
-    bench_cmd.add_argument("--repeat", type=int, default=3,
-                           help="with --pages: build and bare-build this many times each; the medians count")
+    bench_cmd.add_argument("--repeat", type=int, default=5,
+                           help="with --pages: build and bare-build this many times each (default 5); medians count")
     bench_cmd.add_argument("--site", type=Path, default=None, help="without --pages: the built site (default: site/)")
     bench_cmd.add_argument("--json", action="store_true", help="print one JSON object as the last line")
 
