@@ -43,6 +43,21 @@ def test_listings_are_on_the_page_but_each_page_is_found_by_itself(built_site, c
     assert method.meta.summary in catalogue and "kb-listing" not in catalogue
 
 
+def test_method_facts_and_statute_boxes_are_searchable_after_the_page_text(built_site):
+    """The facts under a method's title and the statute box of a legislation page are on
+    the page right under the title and in the index, after the page's own words (the
+    result preview shows those), with every word apart ("Lagrum Brottsbalken")."""
+    swedish = {d["location"]: d for d in _index(built_site, "sv")["docs"]}
+    english = {d["location"]: d for d in _index(built_site, "en")["docs"]}
+    method = english["metoder/gemensamma/lokal-handlingsplan/"]["text"]
+    assert method.startswith("<p>This is a general description")
+    assert "Focus areas: Stronger coordination" in method and "Target groups: Adults, Children" in method
+    statute = swedish["lagstiftning/kop-av-sexuell-handling/"]["text"]
+    assert "<p>Lagrum Brottsbalken (1962:700) 6 kap. 11 § Officiell text" in statute
+    page = (built_site / "en" / "metoder" / "gemensamma" / "lokal-handlingsplan" / "index.html").read_text("utf-8")
+    assert '</h1>\n<div class="kb-facts" lang="en">' in page and "kb-listing" not in page
+
+
 def test_the_suite_is_large_and_points_at_real_pages():
     cases = yaml.safe_load(SUITE.read_text(encoding="utf-8"))
     assert len(cases) >= 40

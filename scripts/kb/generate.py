@@ -46,9 +46,11 @@ def link(from_key: str, to_key: str) -> str:
 
 class Deferred:
     """Listings of other pages (the catalogue, a focus area's pages, the translations
-    table): HTML put into the built page after Markdown and the search index have seen it.
-    Thousands of links need no Markdown parsing, and search finds each page by itself
-    rather than also in every listing that names it."""
+    table) and the block under the title: HTML put into the built page after Markdown and
+    the search index have seen it. Thousands of links need no Markdown parsing, search
+    finds each page by itself rather than also in every listing that names it, and the
+    theme's indexer does not parse the facts of every method (search.split_index adds
+    their text itself)."""
 
     def __init__(self) -> None:
         self.parts: dict[str, str] = {}
@@ -346,6 +348,17 @@ def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Defe
                          f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
         out.append(deferred.place('<ul class="kb-methods">' + "\n".join(items) + "</ul>"))
     return "\n".join(out) + "\n"
+
+
+def after_title(content: Content, page: PageFile | None, lang: str, directory_urls: bool = True) -> str:
+    """The block under a page's title: a legislation page's statute box, a method's facts."""
+    if page is None or page.meta is None:
+        return ""
+    if page.meta.type == "legislation":
+        return statute_box(content, page, lang)
+    if page.meta.type == "method":
+        return method_facts(content, page, lang, directory_urls)
+    return ""
 
 
 def method_facts(content: Content, page: PageFile, lang: str, directory_urls: bool = True) -> str:

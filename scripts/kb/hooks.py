@@ -112,10 +112,7 @@ def on_page_markdown(markdown, page, config, files):
     source = content.page(key, lang) or content.page(key, content.site.default_language)
     if source is not None and source.meta is not None:
         page.meta["kb_review"] = generate.review_notice(content, source, lang)
-        if source.meta.type == "legislation":
-            page.meta["kb_after_title"] = generate.statute_box(content, source, lang)
-        elif source.meta.type == "method":
-            page.meta["kb_after_title"] = generate.method_facts(content, source, lang, config.use_directory_urls)
+    page.meta["kb_after_title"] = generate.after_title(content, source, lang, config.use_directory_urls)
     markdown = generate.expand_contact_shortcodes(content, markdown, lang)
     file_lang = getattr(page.file, "locale", None) or lang
     markdown = generate.translation_notices(content, key, lang, file_lang, page.url, markdown)
@@ -125,8 +122,14 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    html = generate.insert_after_title(html, page.meta.get("kb_after_title", ""))
-    return generate.mark_external_links(generate.label_task_lists(html))
+    """The facts or statute box go under the title once search has indexed the page (the
+    index gets their text from search.split_index); until then a marker holds the place."""
+    html = generate.mark_external_links(generate.label_task_lists(html))
+    block = page.meta.get("kb_after_title", "")
+    if block:
+        marker = page.meta["kb_deferred"].place(generate.mark_external_links(block)).strip()
+        html = generate.insert_after_title(html, marker)
+    return html
 
 
 def _build_language(config) -> tuple[str, str]:

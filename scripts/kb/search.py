@@ -9,11 +9,13 @@ which needs no download) and the stop-word list in data/search/.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import generate
 from .load import Content, built_url
 
 FIELDS = {"title": 1000.0, "tags": 1000000.0, "text": 1.0}  # as the theme's search worker boosts them
@@ -30,6 +32,26 @@ def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
         if shown.meta is not None:
             found[built_url(page.key)] = list(shown.meta.keywords)
     return found
+
+
+def _after_title_texts(content: Content, lang: str) -> dict[str, str]:
+    """The text of each page's facts or statute box, by location: the build puts these
+    blocks in after the theme has indexed the page, so the index gets their words here,
+    at the end of the page's text (the result preview shows the page's own first words)."""
+    default = content.site.default_language
+    found: dict[str, str] = {}
+    for page in content.valid_pages():
+        if page.lang != default:
+            continue
+        block = generate.after_title(content, content.page(page.key, lang) or page, lang)
+        if block:
+            text = _TAG.sub("", _BREAK.sub(" ", block))
+            found[built_url(page.key)] = html.escape(" ".join(html.unescape(text).split()), quote=False)
+    return found
+
+
+_BREAK = re.compile(r"<(?:br|/p|/div|/dt|/dd|/li)\b[^>]*>")  # where words of two lines would meet
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
@@ -75,6 +97,10 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
                 for doc in by_language[lang]]
         keywords = _keywords(content, lang)
         glossaries = {built_url(p.key) for p in content.valid_pages() if p.meta.type == "glossary"}
+        after_title = _after_title_texts(content, lang)
+        for doc in docs:
+            if doc["location"] in after_title:
+                doc["text"] += f" <p>{after_title[doc['location']]}</p>"
         page_text: dict[str, str] = {}
         for doc in docs:
             page = doc["location"].split("#", 1)[0]
