@@ -64,6 +64,14 @@ class BuildState:
         self.shared_now = _fingerprint([root / "data", root / "mkdocs.yml"])
         return self.completed > 0 and self.shared_now != self.shared
 
+    def page_written(self, path: Path) -> None:
+        """MkDocs is about to write `path`: a dirty rebuild checks its links afterwards, and
+        a full build's streamed check reads it as soon as it is on disk."""
+        if self.dirty:
+            self.written.add(path)
+        elif self.link_check:
+            self.link_check.written(path)
+
     def pages_to_check(self) -> set[Path] | None:
         """None means every page (a full build). Clears the record for the next rebuild."""
         pages = set(self.written) if self.dirty else None

@@ -140,10 +140,7 @@ def _build_language(config) -> tuple[str, str]:
 def on_post_page(output, page, config):
     """Listings go in now, after search has indexed the page; pages in other languages
     than the default search their own language's index."""
-    if build.state.dirty:
-        build.state.written.add(Path(config.site_dir) / page.file.dest_uri)
-    elif build.state.link_check:
-        build.state.link_check.written(Path(config.site_dir) / page.file.dest_uri)
+    build.state.page_written(Path(config.site_dir) / page.file.dest_uri)
     if "kb_deferred" in page.meta:
         output = page.meta["kb_deferred"].fill(output)
     lang, default = _build_language(config)
@@ -159,19 +156,18 @@ def on_post_build(config):
         return  # not the last language's build yet
     content, _ = build.content_once(_root(config))
     site_dir = Path(config.site_dir)
-
-    def split_index():
-        if not rebuild:
-            search.split_index(site_dir, content, inline_script=offline.enabled())
-
+    split_index = None if rebuild else functools.partial(search.split_index, site_dir, content,
+                                                         inline_script=offline.enabled())
     if offline.enabled():  # pages link to the shim and the index script: both exist before the check
-        split_index()
+        if split_index:
+            split_index()
+            split_index = None
         offline.copy_shim(_root(config), site_dir)
     streamed, build.state.link_check = build.state.link_check, None
-    if streamed:
-        problems = streamed.problems(meanwhile=None if offline.enabled() else split_index)
+    if streamed:  # it checks in its process while this one splits the index
+        problems = streamed.problems(meanwhile=split_index)
     else:
-        if not offline.enabled():
+        if split_index:
             split_index()
         problems = sitecheck.check_site(site_dir, content.site, _site_host(config), build.state.pages_to_check())
     if problems:
