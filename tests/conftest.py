@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.browser import free_port
+from kb.tools.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -104,8 +104,8 @@ def assert_clean_run(result: subprocess.CompletedProcess) -> None:
 @pytest.fixture(scope="session")
 def content():
     """The shipped content model, loaded once."""
-    from kb import load
-    from kb.site import load_site
+    from kb.model import load
+    from kb.model.site import load_site
 
     return load.load(load_site(ROOT))
 

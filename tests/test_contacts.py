@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from conftest import ROOT, assert_clean_run, kb, make_site
-from kb import freshness
-from kb.contacts import parse_phone
+from kb.model import freshness
+from kb.model.contacts import parse_phone
 
 
 def test_every_county_is_mapped_to_exactly_one_region():

@@ -13,8 +13,8 @@ import jinja2
 import pytest
 
 from conftest import ROOT, add_page, assert_clean_run, make_serve, make_site, mkdocs_build
-from kb import watch
-from kb.build import CompiledTemplates
+from kb.build import watch
+from kb.build.session import CompiledTemplates
 
 
 def html_lang(path: Path) -> str:
@@ -159,7 +159,7 @@ def test_make_serve_polls_when_asked(tmp_path):
         assert "114 14" in fetch("/", within=90)
         page.write_text(page.read_text(encoding="utf-8") + "\nSparad under pollning.\n", encoding="utf-8")
         assert _until(lambda: "Sparad under pollning" in fetch("/manual/", within=5)), log.read_text()[-3000:]
-    assert "Watching for saves by polling every 0.5 s (KB_POLL=1)" in log.read_text(encoding="utf-8")
+    assert "Watching for saves by polling every 0.5 s (make serve POLL=1)" in log.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path, kind", [

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, add_page, assert_clean_run, kb, make_site, run
-from kb.links import classify
+from kb.tools.external_links import classify
 
 LYCHEE = Path(sys.executable).parent / "lychee"
 
@@ -167,8 +167,8 @@ def test_the_check_during_the_build_finds_what_the_check_after_it_finds(built_si
     """A full build hands each written page to a second process: a broken link on the first
     or the last page is reported, with its line, in the same order as by check_site; and
     if that process dies, check_site takes over."""
-    from kb import sitecheck
-    from kb.site import load_site
+    from kb.build import link_check
+    from kb.model.site import load_site
 
     site_dir = tmp_path / "site"
     shutil.copytree(built_site, site_dir)
@@ -177,12 +177,12 @@ def test_the_check_during_the_build_finds_what_the_check_after_it_finds(built_si
         page.write_text(page.read_text(encoding="utf-8").replace("</article>", '<a href="../saknas/">x</a></article>'),
                         encoding="utf-8")
     site = load_site(ROOT)
-    alone = sitecheck.check_site(site_dir, site)
+    alone = link_check.check_site(site_dir, site)
     assert {p.path for p in alone} == {"site/manual/index.html", "site/en/manual/index.html"}
     assert all("broken link ../saknas/" in p.message and p.line > 1 for p in alone)
     pages = sorted(site_dir.rglob("*.html"))
     for dies, batch in ((False, 1), (False, 7), (True, 7)):  # one page per message, several, a dead process
-        streamed = sitecheck.StreamedCheck(site_dir, site)
+        streamed = link_check.StreamedCheck(site_dir, site)
         streamed.BATCH = batch
         for page in pages:
             streamed.written(page)
@@ -194,8 +194,8 @@ def test_the_check_during_the_build_finds_what_the_check_after_it_finds(built_si
 
 def test_only_ids_and_link_names_are_anchors(tmp_path):
     """#viewport is not an anchor because of <meta name="viewport">; <a name> and id are."""
-    from kb import sitecheck
-    from kb.site import load_site
+    from kb.build import link_check
+    from kb.model.site import load_site
 
     site_dir = tmp_path / "site"
     site_dir.mkdir()
@@ -204,5 +204,5 @@ def test_only_ids_and_link_names_are_anchors(tmp_path):
         '<h2 id="rubrik">R</h2><a name="gammal"></a>'
         '<a href="#rubrik">1</a><a href="#gammal">2</a><a href="#viewport">3</a></article></body></html>',
         encoding="utf-8")
-    problems = sitecheck.check_site(site_dir, load_site(ROOT))
+    problems = link_check.check_site(site_dir, load_site(ROOT))
     assert [p.message for p in problems] == ["broken link #viewport: / has no anchor #viewport"]

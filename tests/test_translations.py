@@ -36,8 +36,8 @@ def test_editing_the_swedish_text_makes_the_english_page_outdated_until_recorded
 
 def test_recorded_revisions_stay_text_when_they_look_like_numbers(tmp_path, monkeypatch):
     """A hash of digits only (or with a single e) reads as a number in YAML unless quoted."""
-    from kb import load, translations
-    from kb.site import load_site
+    from kb.model import load, translations
+    from kb.model.site import load_site
 
     project = make_site(tmp_path)
     key = "manual/steg-2-akut-skydd.md"

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from kb.browser import CHROMIUM, SiteServer, launch
+from kb.tools.browser import CHROMIUM, SiteServer, launch
 
 
 @pytest.fixture(scope="session")

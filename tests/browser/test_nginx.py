@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, kb
-from kb.browser import free_port
+from kb.tools.browser import free_port
 
 pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -9,7 +9,7 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT
-from kb.load import built_url
+from kb.model.load import built_url
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from ..load import Content
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 UNSAFE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "form", "base"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
@@ -78,7 +79,7 @@ def scan(body: str) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     for page in content.pages:
         for line, message in scan(page.body):
             yield Problem(page.rel, page.body_line + line - 1, message)

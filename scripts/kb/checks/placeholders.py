@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..load import Content
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 PLACEHOLDER = re.compile(r"<REQUIRED:\s*([^>]*)>")
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     for page in content.pages:
         if "<REQUIRED:" not in page.text:
             continue  # most pages: one substring search instead of a regex over every line

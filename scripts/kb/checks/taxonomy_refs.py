@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load import Content
-from ..model import TAXONOMY_FIELDS
-from ..problems import Problem, rel
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem, rel
+from kb.model.schema import TAXONOMY_FIELDS
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     taxonomy = content.taxonomy
     if taxonomy is None:
         return

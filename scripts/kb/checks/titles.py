@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load import Content
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     first: dict[tuple[str, str], str] = {}
     for page in content.valid_pages():
         key = (page.lang, page.meta.title.casefold())

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load import Content
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     for page in content.pages:
         if page.raw("type") != "method" or page.raw("status") != "vetted":
             continue

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from . import dates
-from .model import Taxonomy
-from .site import Site
+from kb.model.schema import Taxonomy
+from kb.model.site import Site
 
 METHODS_DIR = "metoder"
+TEMPLATES = resources.files("kb.tools") / "templates"
 
 
 class ScaffoldError(Exception):
@@ -46,7 +47,9 @@ def method_path(site: Site, region: str, title: str, lang: str) -> Path:
 
 
 def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_areas: list[str],
-               lang: str | None = None) -> Path:
+               lang: str | None, today: date) -> Path:
+    """The new page's path, written from the template of its language. A translation is
+    written next to its source page, never alone (it would be an orphan)."""
     lang = lang or site.default_language
     title = title.strip()
     if not title:
@@ -64,13 +67,18 @@ def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_ar
     path = method_path(site, region, title, lang)
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(site.root)} already exists: edit it, or choose another title")
-    template = resources.files("kb").joinpath(f"templates/method.{lang}.md")
+    source = method_path(site, region, title, site.default_language)
+    if lang != site.default_language and not source.exists():
+        raise ScaffoldError(f"{source.relative_to(site.root)} does not exist: a page in '{lang}' translates a "
+                            f"page in '{site.default_language}', so create that first (leave out --lang), with the "
+                            "same title and region")
+    template = TEMPLATES.joinpath(f"method.{lang}.md")
     if not template.is_file():
-        template = resources.files("kb").joinpath(f"templates/method.{site.default_language}.md")
+        template = TEMPLATES.joinpath(f"method.{site.default_language}.md")
     region_label = next(r.label for r in taxonomy.regions if r.id == region)
-    owner = f"Regionkoordinator {region_label.sv.removeprefix('Region ')}"
+    owner = f"Regionkoordinator {region_label.get(site.default_language).removeprefix('Region ')}"
     text = template.read_text(encoding="utf-8").format(
-        title=title, owner=owner, today=dates.today().isoformat(),
+        title=title, owner=owner, today=today.isoformat(),
         focus_areas=", ".join(areas), regions=region,
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .load import Content
+from kb.model.load import Content
 
 CONFIRMED_CODES = {404, 410}
 DNS_SIGNS = ("dns error", "failed to lookup address", "name or service not known", "no such host",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import dates
-from ..load import Content
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model import dates
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 STAMPS = ("last_reviewed_on", "vetted_on")
 
@@ -27,8 +28,8 @@ def _stamped(page) -> Iterator[tuple[tuple, object]]:
         yield ("statute", "checked_on"), statute.get("checked_on")
 
 
-def check(content: Content) -> Iterator[Problem]:
-    today = dates.today()
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
+    today = scope.today
     for page in content.pages:
         for loc, raw in _stamped(page):
             try:

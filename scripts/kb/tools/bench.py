@@ -20,11 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-from . import browser, scaffold, translations
-from .load import load
-from .site import load_site
+from kb.model import translations
+from kb.model.load import load
+from kb.model.site import load_site
+from kb.tools import browser, scaffold
 
 QUERIES = {"sv": ["reflektionstid", "människohandel", "stödtelefon", "barn", "koppleri"],
            "en": ["reflection period", "trafficking", "helpline", "children", "pimping"]}
@@ -138,8 +140,8 @@ def make_corpus(root: Path, target: Path, pages: int, seed: int = 7) -> Path:
         region = regions[number % len(regions)]
         areas = [str(rng.randint(1, 8)) for _ in range(rng.randint(1, 3))]
         title = f"Metod {number:05d} {rng.choice(WORDS['sv'])}"
-        swedish = scaffold.new_method(site, taxonomy, title, region, areas, "sv")
-        english = scaffold.new_method(site, taxonomy, title, region, areas, "en")
+        swedish = scaffold.new_method(site, taxonomy, title, region, areas, "sv", date.today())
+        english = scaffold.new_method(site, taxonomy, title, region, areas, "en", date.today())
         _fill(swedish, rng, "sv")
         _fill(english, rng, "en")
     content = load(site)

@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
 from pydantic import AfterValidator, Field
 
-from .model import HttpsUrl, Id, IsoDate, Labels, Strict, Text
+from kb.model.schema import HttpsUrl, Id, IsoDate, Labels, Strict, Text
 
 REGION = "SE"
 DEFAULT_REVIEW_MONTHS = 6

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..load import Content
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 CONTACT_SHORTCODE = re.compile(r"\[\[contact:([^\]]*)\]\]")
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     contacts, doc = content.contacts, content.contacts_doc
     if contacts is None:
         return

@@ -6,42 +6,47 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .problems import Problem
-from .yamlio import YamlDoc
+from kb.model.problems import Problem
+from kb.model.yamlio import YamlDoc
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate(model: type[M], doc: YamlDoc, path: str, default_line: int = 1) -> tuple[M | None, list[Problem]]:
+def validate(model: type[M], doc: YamlDoc, path: str, default_line: int = 1,
+             languages: tuple[str, ...] = ()) -> tuple[M | None, list[Problem]]:
     problems = [
         Problem(path, line, f"'{key}' appears twice: keep one, or the first value is silently lost")
         for key, line in doc.duplicates
     ]
-    value, more = validate_at(model, doc, path, (), default_line)
+    value, more = validate_at(model, doc, path, (), default_line, languages)
     return value, problems + more
 
 
 def validate_at(
-    model: type[M], doc: YamlDoc, path: str, at: tuple, default_line: int = 1
+    model: type[M], doc: YamlDoc, path: str, at: tuple, default_line: int = 1, languages: tuple[str, ...] = ()
 ) -> tuple[M | None, list[Problem]]:
-    """Validate the part of doc at loc `at`; messages name the full path (e.g. contacts.3.email)."""
+    """Validate the part of doc at loc `at`; messages name the full path (e.g. contacts.3.email).
+    Labels must have a text in each of `languages` (the site's)."""
     data = doc.data
     for part in at:
         data = data[part]
     if not isinstance(data, dict):
         return None, [Problem(path, doc.line_of(at, default_line), "expected 'key: value' lines here")]
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data, context={"languages": languages}), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
+            if error["type"] == "language_missing":  # reported where the missing language's line would be
+                loc += (error["ctx"]["lang"],)
             line = doc.line_of(at + loc, default_line)
             problems.append(Problem(path, line, _message(model, loc, error, at)))
         return None, problems
 
 
-def validate_items(model: type[M], doc: YamlDoc, path: str, key: str) -> tuple[list[tuple[int, M]], list[Problem]]:
+def validate_items(model: type[M], doc: YamlDoc, path: str, key: str,
+                   languages: tuple[str, ...] = ()) -> tuple[list[tuple[int, M]], list[Problem]]:
     """A file holding `key:` with a list: each item validated on its own, so one bad entry
     neither hides the others' problems nor keeps the good ones from being checked further."""
     problems = [
@@ -58,7 +63,7 @@ def validate_items(model: type[M], doc: YamlDoc, path: str, key: str) -> tuple[l
                  for name in unknown]
     items = []
     for index in range(len(data[key])):
-        value, more = validate_at(model, doc, path, (key, index))
+        value, more = validate_at(model, doc, path, (key, index), 1, languages)
         problems += more
         if value is not None:
             items.append((index, value))
@@ -73,7 +78,7 @@ def _message(model: type[BaseModel], loc: tuple, error: dict, at: tuple = ()) ->
     name = _field_name(at + loc)
     kind = error["type"]
     value = error.get("input")
-    if kind == "missing":
+    if kind in ("missing", "language_missing"):
         help_text = _description(model, loc)
         return f"'{name}' is missing: add it{f' ({help_text[0].lower()}{help_text[1:]})' if help_text else ''}"
     if kind == "extra_forbidden":

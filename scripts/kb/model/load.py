@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from . import frontmatter, yamlio
-from .contacts import Contact, Contacts
-from .model import PAGE_TYPES, Glossary, PageBase, Taxonomy, UiStrings
-from .problems import Problem, rel
-from .site import Site
-from .validate import validate, validate_items
+from kb.model import frontmatter, yamlio
+from kb.model.contacts import Contact, Contacts
+from kb.model.problems import Problem, rel
+from kb.model.schema import PAGE_TYPES, Glossary, PageBase, Taxonomy, UiStrings
+from kb.model.site import Site
+from kb.model.validate import validate, validate_items
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _load_data(content: Content, name: str, model: type, purpose: str):
     doc = read_yaml_file(path, content.site, content.problems)
     if doc is None:
         return None, None
-    value, problems = validate(model, doc, rel(path, content.site.root))
+    value, problems = validate(model, doc, rel(path, content.site.root), languages=content.site.languages)
     content.problems.extend(problems)
     return value, doc
 
@@ -144,7 +144,7 @@ def _load_contacts(content: Content) -> None:
     doc = read_yaml_file(path, content.site, content.problems)
     if doc is None:
         return
-    items, problems = validate_items(Contact, doc, rel(path, content.site.root), "contacts")
+    items, problems = validate_items(Contact, doc, rel(path, content.site.root), "contacts", content.site.languages)
     content.problems.extend(problems)
     content.contacts_doc = doc
     if items:
@@ -160,7 +160,7 @@ def _load_ui(content: Content) -> UiStrings | None:
             content.problems.append(Problem(rel(path, content.site.root), None, "is missing: the build's own texts"))
         return None
     doc = yamlio.YamlDoc({"strings": doc.data}, {("strings", *k): v for k, v in doc.lines.items()}, doc.duplicates)
-    ui, problems = validate(UiStrings, doc, rel(path, content.site.root))
+    ui, problems = validate(UiStrings, doc, rel(path, content.site.root), languages=content.site.languages)
     content.problems.extend(problems)
     return ui
 
@@ -226,7 +226,7 @@ def _load_page(path: Path, site: Site) -> tuple[PageFile, list[Problem]]:
         else:
             add(Problem(page.rel, page.line_of("type"), f"unknown type '{page_type}': use one of {valid}"))
         return page, found
-    page.meta, problems = validate(model, page.doc, page.rel, split.front_line)
+    page.meta, problems = validate(model, page.doc, page.rel, split.front_line, site.languages)
     found.extend(p for p in problems if not _has_placeholder(page.text, p.line))
     return page, found
 

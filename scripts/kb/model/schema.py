@@ -10,9 +10,19 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from .dates import parse_iso_date
+from kb.model.dates import parse_iso_date
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -50,23 +60,41 @@ class Strict(BaseModel):
 # --- taxonomy -------------------------------------------------------------------------
 
 
+def _site_languages(info: ValidationInfo) -> tuple[str, ...]:
+    """The languages of the site (mkdocs.yml), passed by the loader as validation context."""
+    return tuple((info.context or {}).get("languages", ()))
+
+
+def _require_languages(values: dict, info: ValidationInfo) -> str:
+    """Every language of the site has a value; the default language, for get()."""
+    languages = _site_languages(info)
+    missing = [lang for lang in languages if lang not in values]
+    if missing:
+        raise PydanticCustomError("language_missing", "a text in {missing} is missing",
+                                  {"lang": missing[0], "missing": ", ".join(missing)})
+    return languages[0] if languages else next(iter(values), "")
+
+
 class Labels(Strict):
-    """A name in every shipped language; a further language may add its own key."""
+    """A name in every language of the site (mkdocs.yml's i18n languages); a further
+    language may add its own key."""
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
-    sv: Text
-    en: Text
+    __pydantic_extra__: dict[str, Text] = Field(init=False)
+    _default: str = PrivateAttr(default="")
 
     @model_validator(mode="after")
-    def _extra_keys_are_languages(self) -> Labels:
-        for key, value in (self.model_extra or {}).items():
-            if not re.fullmatch(r"[a-z]{2,3}", key) or not isinstance(value, str) or not value.strip():
-                raise ValueError(f"'{key}' is not a language code with a text: use sv, en or another "
-                                 "two-letter code (put values with commas in quotes)")
+    def _every_language(self, info: ValidationInfo) -> Labels:
+        for key in self.model_extra or {}:
+            if not re.fullmatch(r"[a-z]{2,3}", key):
+                raise ValueError(f"'{key}' is not a language code with a text: use a two-letter code such as "
+                                 f"{', '.join(_site_languages(info)) or 'sv'} (put values with commas in quotes)")
+        self._default = _require_languages(self.model_extra or {}, info)
         return self
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang, None) or self.sv
+        extra = self.model_extra or {}
+        return extra.get(lang) or extra.get(self._default, "")
 
 
 class Term(Strict):
@@ -126,17 +154,24 @@ class GlossaryEntry(Strict):
 
 
 class GlossaryTerm(Strict):
+    """A term with its name and definition in every language of the site, keyed by language."""
+
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    __pydantic_extra__: dict[str, GlossaryEntry] = Field(init=False)
+    _default: str = PrivateAttr(default="")
     id: Id
     abbreviation: Annotated[str, StringConstraints(pattern=r"^[A-Za-zÅÄÖåäö0-9][A-Za-zÅÄÖåäö0-9./-]*$")] | None = Field(
         default=None, description="Explained on hover wherever it appears on the site"
     )
-    sv: GlossaryEntry
-    en: GlossaryEntry
+
+    @model_validator(mode="after")
+    def _every_language(self, info: ValidationInfo) -> GlossaryTerm:
+        self._default = _require_languages(self.model_extra or {}, info)
+        return self
 
     def entry(self, lang: str) -> GlossaryEntry:
-        extra = (self.model_extra or {}).get(lang)
-        return GlossaryEntry.model_validate(extra) if extra else getattr(self, lang, None) or self.sv
+        extra = self.model_extra or {}
+        return extra.get(lang) or extra[self._default]
 
     def abbreviation_in(self, text: str) -> bool:
         """Whether text uses the abbreviation as a word: a quick substring test first, since
@@ -279,8 +314,9 @@ class PageFrontMatter(BaseModel):
     page: Page
 
 
-def json_schemas() -> dict[str, dict]:
-    """The schemas written to schemas/, by file name."""
+def json_schemas(languages: tuple[str, ...]) -> dict[str, dict]:
+    """The schemas written to schemas/, by file name; labels and glossary entries are
+    required in each of the site's `languages`."""
     page = PageFrontMatter.model_json_schema()["$defs"]
     page_schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -292,4 +328,17 @@ def json_schemas() -> dict[str, dict]:
     taxonomy["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     glossary = Glossary.model_json_schema()
     glossary["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    for schema in (page_schema, taxonomy, glossary):
+        definitions = schema["$defs"]
+        if "Labels" in definitions:
+            _per_language(definitions["Labels"], languages, {"minLength": 1, "type": "string"})
+        if "GlossaryTerm" in definitions:
+            _per_language(definitions["GlossaryTerm"], languages, {"$ref": "#/$defs/GlossaryEntry"})
     return {"page.schema.json": page_schema, "taxonomy.schema.json": taxonomy, "glossary.schema.json": glossary}
+
+
+def _per_language(definition: dict, languages: tuple[str, ...], value: dict) -> None:
+    properties = definition.setdefault("properties", {})
+    for lang in languages:
+        properties[lang] = dict(value, title=lang.capitalize())
+    definition["required"] = [*definition.get("required", []), *languages]

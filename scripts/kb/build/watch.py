@@ -5,18 +5,19 @@ a save waits a quarter of a second on average before the rebuild even starts, an
 site costs CPU all the time. The system's file events (inotify on Linux, FSEvents on
 macOS) report a save at once. They miss changes on network drives and in folders shared
 into a virtual machine or container (WSL's /mnt/c, Docker on macOS), so there, or with
-KB_POLL=1 (`make serve POLL=1`), MkDocs' polling stays.
+`make serve POLL=1`, MkDocs' polling stays.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from watchdog import events
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
+
+from kb.build import compat
 
 #: File systems whose changes the kernel may not report as events (Linux names, /proc/mounts).
 REMOTE_FILE_SYSTEMS = {"9p", "drvfs", "cifs", "smb3", "smbfs", "nfs", "nfs4", "virtiofs", "vboxsf", "fakeowner",
@@ -37,23 +38,18 @@ class ChangeObserver(Observer):
                                 follow_symlink=follow_symlink)
 
 
-def use_file_events(server, folder: Path) -> str:
+def use_file_events(server, folder: Path, poll: bool = False) -> str:
     """Make the MkDocs live-reload server learn of changes from file events, not polling,
-    where that is reliable for `folder`. Returns how it watches, for the terminal."""
-    if os.environ.get("KB_POLL", "") == "1":
-        return "polling every 0.5 s (KB_POLL=1)"
+    where that is reliable for `folder` and polling was not asked for (`poll`). Returns how
+    it watches, for the terminal."""
+    if poll:
+        return "polling every 0.5 s (make serve POLL=1)"
     kind = file_system(folder)
     if kind in REMOTE_FILE_SYSTEMS:
         return f"polling every 0.5 s ({folder} is on {kind}, which may not report changes)"
     if Observer is PollingObserver or not _events_work(folder):
         return "polling every 0.5 s (this system gives no file events)"
-    watched = dict(server._watched_paths)  # noqa: SLF001 - watch() cannot be told which observer to use
-    server._watched_paths.clear()  # noqa: SLF001
-    server._watch_refs.clear()  # noqa: SLF001
-    server.observer = ChangeObserver()
-    for path, count in watched.items():
-        for _ in range(count):
-            server.watch(path)
+    compat.watch_with(server, ChangeObserver())
     return "file events (a save shows at once; `make serve POLL=1` polls instead)"
 
 

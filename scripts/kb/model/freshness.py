@@ -10,7 +10,7 @@ import calendar
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from .load import Content
+from kb.model.load import Content
 
 DUE_SOON_DAYS = 30
 STATES = ("overdue", "due", "unverified", "ok")  # most urgent first

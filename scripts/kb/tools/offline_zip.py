@@ -1,40 +1,18 @@
-"""The offline edition: the whole site, both languages, in a zip that works from disk.
+"""`kb offline`: the whole site, both languages, in a zip that works from disk.
 
-Built with the theme's offline plugin (page.html links, the search index inlined as a
-script) and iframe-worker from node_modules, so search runs from file:// with no request
-to any other origin. The zip is reproducible: sorted entries, fixed timestamps.
+The zip is reproducible: sorted entries, fixed timestamps. The build itself (the theme's
+offline plugin and a local worker polyfill) is kb.build.offline's.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-SHIM_SOURCE = Path("node_modules") / "iframe-worker" / "shim" / "index.js"
-SHIM_TARGET = "assets/javascripts/iframe-worker-shim.js"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def enabled() -> bool:
-    return os.environ.get("KB_OFFLINE", "").lower() == "true"
-
-
-def use_local_shim(config) -> None:
-    """Point the theme's worker polyfill at our copy, never at a CDN."""
-    config.extra["polyfills"] = [SHIM_TARGET]
-
-
-def copy_shim(root: Path, site_dir: Path) -> None:
-    source = root / SHIM_SOURCE
-    if not source.is_file():
-        raise FileNotFoundError(f"{SHIM_SOURCE} is missing: run `make setup` (npm ci)")
-    target = site_dir / SHIM_TARGET
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
 
 
 def write_zip(folder: Path, archive: Path) -> int:

@@ -18,8 +18,8 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .problems import Problem
-from .site import Site
+from kb.model.problems import Problem
+from kb.model.site import Site
 
 SKIP_SCHEMES = ("mailto", "tel", "data", "javascript", "blob")
 SKIP_FOLDERS = {"assets", "search"}

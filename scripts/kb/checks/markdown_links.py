@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..load import Content
-from ..problems import Problem
-from .html_safety import strip_code
+from kb.checks.html_safety import strip_code
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
 
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)|href=\"([^\"]+)\"")
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     others = content.site.languages[1:]
     suspects = ("http://", *(f".{lang}.md" for lang in others))
     for page in content.pages:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..load import Content
-from ..model import TAXONOMY_FIELDS
-from ..problems import Problem
+from kb.checks.scope import Scope
+from kb.model.load import Content
+from kb.model.problems import Problem
+from kb.model.schema import TAXONOMY_FIELDS
 
 SAME = ("type", "step", *TAXONOMY_FIELDS)
 
 
-def check(content: Content) -> Iterator[Problem]:
+def check(content: Content, scope: Scope) -> Iterator[Problem]:
     default = content.site.default_language
     for page in content.valid_pages():
         if page.lang == default:

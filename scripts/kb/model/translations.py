@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass
 
-from .load import Content, PageFile
+from kb.model.load import Content, PageFile
 
 STATES = ("missing", "outdated", "orphaned", "translated")
 

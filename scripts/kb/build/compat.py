@@ -1,0 +1,217 @@
+"""Every private attribute, undocumented file format and call order of the stack we rely on.
+
+MkDocs, Material for MkDocs, mkdocs-static-i18n, pymdown-extensions, watchdog and Jinja
+are used through their public interfaces everywhere else in kb. What they do not promise
+is touched here and only here, each with the version it was tested with and a contract
+test in tests/test_compat.py that fails with a message naming this module when an
+upgrade changes it. MAINTAINING.md says what to do then, and how to move off Material.
+
+This module (with kb.build) is the only one that imports mkdocs, material or
+mkdocs_static_i18n.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.metadata
+import json
+import os
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+#: The versions every contract below was tested with, and the range the build accepts
+#: without a warning (same minor version). ProperDocs is MkDocs 1.6's maintained fork: the
+#: build runs on either, and CI compares the two outputs.
+TESTED = {
+    "mkdocs": ("1.6.1", ">=1.6.1,<1.7"),
+    "properdocs": ("1.6.7", ">=1.6.5,<1.7"),
+    "mkdocs-material": ("9.8.1", ">=9.8.1,<9.9"),
+    "mkdocs-static-i18n": ("1.3.1", ">=1.3.1,<1.4"),
+    "pymdown-extensions": ("13.1", ">=13.1,<13.2"),
+    "watchdog": ("7.1.0", ">=7.1,<7.2"),
+    "jinja2": ("3.1.6", ">=3.1.6,<3.2"),
+}
+
+log = get_plugin_logger("kb")
+
+#: What a hook raises to stop the build with a message (public MkDocs API, re-exported so
+#: that nothing outside kb.build imports mkdocs).
+BuildError = PluginError
+
+
+def engine() -> str:
+    """'properdocs' when ProperDocs runs the build (it answers imports of `mkdocs`), else 'mkdocs'."""
+    import mkdocs
+
+    return "properdocs" if mkdocs.__name__ == "properdocs" else "mkdocs"
+
+
+def version_problems() -> list[str]:
+    """One message per installed package outside its tested range, saying what to run."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    running = engine()
+    problems = []
+    for name, (tested, accepted) in TESTED.items():
+        if name in ("mkdocs", "properdocs") and name != running:
+            continue
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        if Version(installed) not in SpecifierSet(accepted):
+            problems.append(
+                f"{name} {installed} is installed, but the build is tested with {tested} ({accepted}): "
+                f"run `make setup` to install the pinned versions from requirements.lock; to move to "
+                f"{installed}, run `.venv/bin/python -m pytest tests/test_compat.py`, mend what it reports in "
+                f"scripts/kb/build/compat.py, then update TESTED there and requirements.lock")
+    return problems
+
+
+# --- call order -----------------------------------------------------------------------
+# mkdocs-static-i18n 1.3.1 builds the default language, then, inside that build's
+# on_post_build (priority -100), runs a whole build for each further language: on_config
+# of the next language is called before the outer on_post_build returns. BuildSession
+# counts that nesting. The combined search index is written at the end of the outermost
+# on_post_build, so a hook that splits it must run after priority -100.
+
+#: The priority of the hook that runs after static-i18n has built every language and
+#: written the combined search index (static-i18n 1.3.1 uses -100).
+after_every_language = event_priority(-200)
+
+
+def build_language(config, default_language: str) -> str:
+    """The language being built: static-i18n 1.3.1 (reconfigure_material) sets the theme's
+    language to it for each language's build."""
+    return config.theme.get("language") or default_language
+
+
+def page_languages(page, default_language: str) -> tuple[str, str]:
+    """(the language the page is built for, the language its file is written in). They
+    differ for a fallback page. static-i18n 1.3.1 stores them on its File subclass as
+    `locale_alternate_of` and `locale`; they are not part of MkDocs' File."""
+    build = getattr(page.file, "locale_alternate_of", None) or default_language
+    return build, getattr(page.file, "locale", None) or build
+
+
+# --- a dirty rebuild in `make serve` ------------------------------------------------------
+
+
+def skip_site_wide_outputs(config) -> None:
+    """In a dirty rebuild, leave the search index, sitemap.xml and 404.html of the first
+    build alone. Material 9.8.1's search plugin keeps its index between builds and
+    static-i18n adds every entry again, so the index doubled with every save; MkDocs 1.6.1
+    renders the templates named in `theme.static_templates` (a set) on every build. Only
+    for a dirty rebuild: MkDocs copies a template left out of that set as a static file
+    (raw Jinja) unless the output already there is newer, as it is after the first build."""
+    if "material/search" in config.plugins:
+        config.plugins["material/search"].config.enabled = False
+    config.theme.static_templates.difference_update({"sitemap.xml", "404.html"})
+
+
+def mark_every_page_stale(site_dir: Path) -> None:
+    """Make a dirty rebuild render every page. MkDocs 1.6.1's File.is_modified() renders a
+    page in a dirty build only when its output is older than its source: date every built
+    page back to 1970."""
+    for page in site_dir.rglob("*.html"):
+        os.utime(page, (0, 0))
+
+
+def watch_with(server, observer) -> None:
+    """Make MkDocs 1.6.1's live-reload server watch its paths with `observer` (watchdog
+    7.1.0). Its watch() cannot be told which observer to use, so the paths it recorded in
+    `_watched_paths` are scheduled again on the new `observer`."""
+    watched = dict(server._watched_paths)  # noqa: SLF001
+    server._watched_paths.clear()  # noqa: SLF001
+    server._watch_refs.clear()  # noqa: SLF001
+    server.observer = observer
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
+
+
+# --- templates and memory -------------------------------------------------------------
+
+
+def reuse_compiled_templates(env, cache) -> None:
+    """MkDocs 1.6.1 makes a new Jinja environment for every build (and static-i18n builds
+    once per language); Jinja 3.1.6 looks in `env.bytecode_cache` whenever it loads a
+    template, so one cache kept for the process spares compiling them again."""
+    env.bytecode_cache = cache
+
+
+def keep_out_of_collector() -> None:
+    """Everything alive now (the content model) lives as long as the build: CPython's
+    gc.freeze() spares the collector from scanning it again on every collection."""
+    gc.freeze()
+
+
+# --- Material's page and search formats -----------------------------------------------
+
+#: Where Material 9.8.1's search plugin writes its index, relative to a language's folder.
+SEARCH_INDEX = Path("search") / "search_index.json"
+
+#: How Material 9.8.1's search worker boosts each field of an index entry.
+SEARCH_FIELDS = {"title": 1000.0, "tags": 1000000.0, "text": 1.0}
+
+#: The word separator of Material 9.8.1's search (its plugin's default `separator`).
+SEARCH_SEPARATOR = r"[\s\-]+"
+
+
+def read_search_index(path: Path) -> dict:
+    """Material 9.8.1's index: {"config": {"lang": [...], "separator": ..., ...},
+    "docs": [{"location", "title", "text", "tags"?}, ...]}."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_search_index(path: Path, config: dict, docs: list[dict], lang: str, inline_script: bool) -> list[Path]:
+    """Write one language's index in Material's format; the offline edition also gets the
+    index as a script (Material 9.8.1's offline plugin names it search_index.js and its
+    worker reads the variable `__index`). Returns the files written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps({"config": dict(config, lang=[lang]), "docs": docs}, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(data, encoding="utf-8")
+    if not inline_script:
+        return [path]
+    script = path.with_suffix(".js")
+    script.write_text(f"var __index = {data}", encoding="utf-8")
+    return [path, script]
+
+
+_CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">[^<]*?"base":\s*")([^"]*)(")')
+
+
+def search_in_language_folder(page_html: str, lang: str) -> str:
+    """Point Material 9.8.1's search on a page in `lang` at that language's folder: the
+    page's `<script id="__config">` JSON holds the `base` the search worker loads
+    search/search_index.json from and links results into."""
+    def rebase(match: re.Match) -> str:
+        base = match.group(2).rstrip("/") or "."
+        return f"{match.group(1)}{base}/{lang}/{match.group(3)}"
+
+    return _CONFIG_BASE.sub(rebase, page_html, count=1)
+
+
+def offline_enabled(config) -> bool:
+    """Whether Material 9.8.1's offline plugin builds this site (`make offline`)."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin and plugin.config.enabled)
+
+
+def use_local_worker_polyfill(config, script: str) -> None:
+    """Material 9.8.1's offline plugin adds iframe-worker from a CDN to `extra.polyfills`
+    unless an entry there already names iframe-worker; base.html loads each as a script."""
+    config.extra["polyfills"] = [script]
+
+
+#: The element Material 9.8.1 wraps a page's own content in (its navigation, header and
+#: footer are outside it): the link check judges cross-language links only inside it.
+CONTENT_ELEMENT = "article"
+
+#: A task list item as pymdown-extensions 13.1's tasklist (custom_checkbox: false) writes it.
+TASK_ITEM = re.compile(
+    r'<li class="task-list-item">\s*<input type="checkbox" disabled(?:="disabled")?\s*/?>(.*?)</li>', re.S)

@@ -1,0 +1,124 @@
+"""Contacts on pages: cards, the contacts directory, the county table and [[contact:id]].
+
+Every number is shown and linked one way (kb.model.contacts), and every card says when it
+was verified and, through data-review-by, lets the reader's browser warn once it is due.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from datetime import date
+
+from kb.checks.contact_refs import CONTACT_SHORTCODE
+from kb.model import freshness
+from kb.model.contacts import Contact, parse_phone
+from kb.model.load import Content, PageFile
+from kb.build.listings import sort_key
+
+#: Where the generated contacts directory lives (the county lookup links into it).
+CONTACTS_DIRECTORY = "kontakter/index.md"
+
+
+HELPLINE = "stodtelefonen"  # the safe fallback every warning points to
+
+
+def helpline_facts(content: Content, lang: str) -> dict[str, str]:
+    """The helpline's name and number in lang, worked out once per build and language."""
+    cache = content.__dict__.setdefault("_helpline_cache", {})
+    if lang not in cache:
+        helpline = content.contacts.get(HELPLINE)
+        cache[lang] = {"helpline": helpline.name.get(lang), "phone": parse_phone(helpline.phones[0].number).display}
+    return cache[lang]
+
+
+def print_helpline(content: Content, lang: str) -> str:
+    """The line every printed page carries: whom to call, from the contacts data."""
+    helpline = content.contacts.get(HELPLINE)
+    hours = helpline.hours.get(lang) if helpline.hours else ""
+    return content.ui.get("print_helpline", lang, hours=hours, **helpline_facts(content, lang))
+
+
+def contact_card(content: Content, contact: Contact, lang: str, today: date) -> str:
+    """One contact as an HTML block: what to call, when, and when it was last verified.
+
+    data-review-by lets the browser show the overdue warning on an old build too.
+    """
+    ui, e = content.ui, html.escape
+    due, now = freshness.state(contact.verified_on, contact.review_in, today, contact.confirmed)
+    rows = []
+    for phone in contact.phones:
+        dial = parse_phone(phone.number)
+        label = f" ({e(phone.label.get(lang))})" if phone.label else ""
+        rows.append((ui.get("contact_phone", lang), f'<a href="{dial.href}">{e(dial.display)}</a>{label}'))
+    if contact.email:
+        rows.append((ui.get("contact_email", lang), f'<a href="mailto:{e(contact.email)}">{e(contact.email)}</a>'))
+    if contact.web:
+        rows.append((ui.get("contact_web", lang), f'<a href="{e(contact.web)}">{e(contact.web)}</a>'))
+    if contact.hours:
+        rows.append((ui.get("contact_hours", lang), e(contact.hours.get(lang))))
+    if contact.languages:
+        rows.append((ui.get("contact_languages", lang), e(", ".join(contact.languages))))
+    parts = [f'<div class="kb-contact" id="kontakt-{contact.id}" data-review-by="{due.isoformat()}">',
+             f'<p class="kb-contact__name"><strong>{e(contact.name.get(lang))}</strong></p>']
+    if contact.organisation:
+        parts.append(f"<p>{e(contact.organisation.get(lang))}</p>")
+    if rows:
+        parts.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>")
+    if contact.notes:
+        parts.append(f"<p>{e(contact.notes.get(lang))}</p>")
+    helpline = {k: e(v) for k, v in helpline_facts(content, lang).items()}
+    if now == "unverified":
+        parts.append(f'<p class="kb-unverified"><strong>{ui.get("contact_unverified", lang, **helpline)}</strong></p>')
+    hidden = "" if now == "overdue" else " hidden"
+    parts.append(f'<p class="kb-overdue"{hidden}><strong>'
+                 f'{ui.get("contact_overdue", lang, date=due.isoformat(), **helpline)}</strong></p>')
+    role = e(contact.verified_by)
+    verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=role)
+    parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def contacts_directory(content: Content, lang: str, today: date) -> str:
+    ui, taxonomy = content.ui, content.taxonomy
+    out = ["", f"## {ui.get('contacts_national', lang)} {{#nationellt}}", ""]
+    out += [contact_card(content, c, lang, today) + "\n" for c in content.contacts.contacts if c.kind != "regional"]
+    out += ["", f"## {ui.get('contacts_regional', lang)} {{#regioner}}", ""]
+    for region in taxonomy.regions:
+        out += ["", f"### {region.label.get(lang)} {{#region-{region.id}}}", ""]
+        counties = ", ".join(_county_name(ui, c, lang) for c in region.counties)
+        out += [f"{ui.get('contacts_counties', lang)} {counties}", ""]
+        out += [contact_card(content, c, lang, today) + "\n" for c in content.contacts.contacts if c.region == region.id]
+    return "\n".join(out) + "\n"
+
+
+def _county_name(ui, county, lang: str) -> str:
+    name = county.label.get(lang)
+    return name if county.confirmed else f"{name} ({ui.get('county_unconfirmed', lang)})"
+
+
+def county_lookup(content: Content, page: PageFile, directory_key: str, lang: str) -> str:
+    """Which region is my county in? A table that needs no JavaScript."""
+    ui = content.ui
+    target = posixpath.relpath(directory_key, posixpath.dirname(page.key) or ".")
+    rows = []
+    for region in content.taxonomy.regions:
+        for county in region.counties:
+            rows.append((county.label.get(lang), _county_name(ui, county, lang), region.label.get(lang), region.id))
+    rows.sort(key=lambda r: sort_key(r[0]))
+    headers = [ui.get(key, lang) for key in ("lookup_county", "lookup_region", "lookup_contact")]
+    out = ["", "", "| " + " | ".join(headers) + " |", "| --- | --- | --- |"]
+    for _, shown, region_name, region_id in rows:
+        out.append(f"| {shown} | {region_name} | [{region_name}]({target}#region-{region_id}) |")
+    return "\n".join(out) + "\n"
+
+
+def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today: date) -> str:
+    """[[contact:id]] on a page becomes that contact's card."""
+    def card(match: re.Match) -> str:
+        contact = content.contacts.get(match.group(1).strip()) if content.contacts else None
+        return contact_card(content, contact, lang, today) if contact else match.group(0)
+
+    return CONTACT_SHORTCODE.sub(card, markdown)

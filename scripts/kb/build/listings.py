@@ -1,0 +1,194 @@
+"""Listings the build adds to pages: a focus area's pages, the glossary, the method
+catalogue and the translations table, in the reader's language.
+
+Listings link to source files (`../yrken/polisen.md`) or to built URLs worked out here;
+MkDocs and static-i18n turn each into the page in the reader's language, and the strict
+build checks every one.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+
+from kb.model import translations
+from kb.model.load import Content, PageFile, built_url
+from kb.model.schema import PAGE_TYPES
+
+#: The order in which a focus area lists the pages tagged with it.
+LISTING_ORDER = ("manual_step", "guidance", "checklist", "method", "legislation", "page")
+
+
+def page_title(content: Content, key: str, lang: str) -> str | None:
+    """The title a reader in lang sees: the translation's, else the source's."""
+    for candidate in (content.page(key, lang), content.page(key, content.site.default_language)):
+        if candidate and candidate.meta:
+            return candidate.meta.title
+    return None
+
+
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as Swedish readers expect it: ... x, y, z, å, ä, ö."""
+    return text.casefold().translate(_SWEDISH_LAST)
+
+
+def link(from_key: str, to_key: str) -> str:
+    return posixpath.relpath(to_key, posixpath.dirname(from_key) or ".")
+
+
+class Deferred:
+    """Listings of other pages (the catalogue, a focus area's pages, the translations
+    table) and the block under the title: HTML put into the built page after Markdown and
+    the search index have seen it. Thousands of links need no Markdown parsing, search
+    finds each page by itself rather than also in every listing that names it, and the
+    theme's indexer does not parse the facts of every method (search_index.split_index adds
+    their text itself)."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str] = {}
+
+    def place(self, block: str) -> str:
+        """The Markdown that marks where the block goes."""
+        marker = f"<!-- kb-listing-{len(self.parts)} -->"
+        self.parts[marker] = block
+        return f"\n\n{marker}\n\n"
+
+    def fill(self, page_html: str) -> str:
+        for marker, block in self.parts.items():
+            page_html = page_html.replace(marker, block, 1)
+        return page_html
+
+
+def focus_area_listing(content: Content, page: PageFile, lang: str, deferred: Deferred,
+                       directory_urls: bool = True, include_drafts: bool = False) -> str:
+    """Every page tagged with this focus area, grouped by type, in the reader's language."""
+    area = page.meta.focus_area
+    ui, e = content.ui, html.escape
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for other in content.valid_pages():
+        if other.lang != content.site.default_language or other.key == page.key:
+            continue
+        meta = other.meta
+        if area not in meta.focus_areas or meta.type == "focus_area" or not is_published(other, include_drafts):
+            continue
+        groups.setdefault(meta.type, []).append((page_title(content, other.key, lang),
+                                                 url_of(page.key, other.key, directory_urls)))
+    if not groups:
+        return f"\n\n{ui.get('listing_empty', lang)}\n"
+    out = ["", "", ui.get("listing_intro", lang)]
+    for page_type in sorted(groups, key=lambda t: LISTING_ORDER.index(t) if t in LISTING_ORDER else 99):
+        items = "".join(f'<li><a href="{target}">{e(title)}</a></li>'
+                        for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0])))
+        out += ["", f"**{ui.get('type_' + page_type, lang)}**", deferred.place(f"<ul>{items}</ul>")]
+    return "\n".join(out) + "\n"
+
+
+def is_published(page: PageFile, include_drafts: bool) -> bool:
+    """Drafts are left out of listings in a production build; `make serve` shows them."""
+    return include_drafts or page.meta.status != "draft"
+
+
+def glossary_listing(content: Content, lang: str) -> str:
+    """The glossary as a definition list, sorted by term in the reader's language."""
+    if content.glossary is None:
+        return ""
+    other = next((code for code in content.site.languages if code != lang), None)
+    lines = [""]
+    for term in sorted(content.glossary.terms, key=lambda t: sort_key(t.entry(lang).term)):
+        entry = term.entry(lang)
+        abbreviation = f" ({term.abbreviation})" if term.abbreviation else ""
+        lines += ["", f"{entry.term}{abbreviation} {{#{term.id}}}", f":   {entry.definition}"]
+        if other and term.entry(other).term != entry.term:
+            lines += ["", f"    *{content.ui.get('glossary_other_language', lang)}: {term.entry(other).term}*"]
+    return "\n".join(lines) + "\n"
+
+
+
+
+FOCUS_AREA_PAGES = "insatsomraden/{id}.md"
+
+
+FILTERS = (("focus_areas", "method_focus_areas", "focus_areas"), ("regions", "method_regions", "regions"),
+           ("target_groups", "method_target_groups", "target_groups"),
+           ("exploitation_forms", "method_forms", "exploitation_forms"))
+
+
+def url_of(from_key: str, to_key: str, directory_urls: bool = True) -> str:
+    """The relative URL from one page (by key) to another, as MkDocs writes them."""
+    return relative_url(built_url(from_key, directory_urls), built_url(to_key, directory_urls))
+
+
+def methods(content: Content, include_drafts: bool = False) -> list[PageFile]:
+    """Published method pages (default-language sources), by title."""
+    found = [p for p in content.valid_pages()
+             if p.meta.type == "method" and p.lang == content.site.default_language and is_published(p, include_drafts)]
+    return sorted(found, key=lambda p: sort_key(p.meta.title))
+
+
+def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Deferred,
+                     directory_urls: bool = True, include_drafts: bool = False) -> str:
+    """Methods grouped by focus area: plain lists that work without JavaScript, with
+    filters that assets/kb.js reveals and drives when scripts run."""
+    ui, taxonomy, e = content.ui, content.taxonomy, html.escape
+    found = methods(content, include_drafts)
+    if not found:
+        return f"\n\n{ui.get('catalogue_empty', lang)}\n"
+    total = len(found)
+    out = ["", "", f'<div class="kb-filters" hidden data-count="{e(ui.get("catalogue_count", lang))}" '
+                   f'data-total="{total}">', f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
+    for field, label_key, kind in FILTERS:
+        used = {value for p in found for value in getattr(p.meta, field)}
+        options = "".join(f'<option value="{t.id}">{e(t.label.get(lang))}</option>'
+                          for t in getattr(taxonomy, kind) if t.id in used)
+        out.append(f'<label>{ui.get(label_key, lang)} <select data-filter="{field}">'
+                   f'<option value="">{ui.get("catalogue_all", lang)}</option>{options}</select></label>')
+    out += ['<p class="kb-filter-count" role="status" aria-live="polite"></p>', "</div>", ""]
+    for area in taxonomy.focus_areas:
+        members = [p for p in found if area.id in p.meta.focus_areas]
+        if not members:
+            continue
+        out += ["", f"## {area.number}. {area.label.get(lang)} {{#omrade-{area.id}}}"]
+        items = []
+        for method in members:
+            meta = method.meta
+            attributes = " ".join(f'data-{field.replace("_", "-")}="{" ".join(getattr(meta, field))}"'
+                                  for field, _, _ in FILTERS)
+            title = page_title(content, method.key, lang)
+            source = content.page(method.key, lang) or method
+            regions = ", ".join(taxonomy.label("regions", r, lang) for r in meta.regions)
+            href = url_of(page.key, method.key, directory_urls)
+            items.append(f'<li {attributes}><a href="{href}">{e(title)}</a>: '
+                         f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
+        out.append(deferred.place('<ul class="kb-methods">' + "\n".join(items) + "</ul>"))
+    return "\n".join(out) + "\n"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """From one built page's URL to another's (both relative to the site root)."""
+    if from_url and not from_url.endswith("/"):  # page.html (offline edition): relative to its folder
+        return posixpath.relpath("/" + to_url, "/" + posixpath.dirname(from_url))
+    here, there = from_url.strip("/").split("/"), to_url.strip("/").split("/")
+    common = 0  # plain list work: this runs for every link on thousands of generated pages
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    steps = [".."] * len([p for p in here[common:] if p]) + [p for p in there[common:] if p]
+    return "/".join(steps) + "/" if steps else "./"
+
+
+def translation_status(content: Content, lang: str, deferred: Deferred) -> str:
+    """The maintainers' table: every page that is not translated, per language."""
+    ui, e = content.ui, html.escape
+    found = translations.statuses(content)
+    counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
+    out = ["", "", ui.get("translations_summary", lang, **counts), ""]
+    pending = [s for s in found if s.state != "translated"]
+    if pending:
+        head = "".join(f"<th>{ui.get(key, lang)}</th>"
+                       for key in ("translations_page", "translations_language", "translations_state"))
+        rows = "".join(f"<tr><td><code>{e(s.translation or s.source)}</code></td><td>{s.lang}</td>"
+                       f"<td>{ui.get('state_' + s.state, lang)}</td></tr>" for s in pending)
+        out.append(deferred.place(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{rows}</tbody>\n</table>"))
+    return "\n".join(out) + "\n"

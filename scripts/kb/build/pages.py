@@ -1,0 +1,66 @@
+"""What the build does to one page, from its Markdown to its written HTML.
+
+Markdown gets the contact cards, notices, listings and abbreviations; the facts or statute
+box and the long listings go into the HTML only after the theme's search has indexed the
+page (through a Deferred), so search finds each page by its own words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kb.build import contact_cards, facts, listings, notices, page_html
+from kb.build.listings import Deferred
+from kb.model.load import Content, PageFile
+
+
+def additions(content: Content, page: PageFile | None, lang: str, deferred: Deferred,
+              directory_urls: bool, today: date, include_drafts: bool) -> str:
+    """Everything the build appends to one page's Markdown (listings through `deferred`)."""
+    extra = ""
+    if page is not None and page.meta is not None:
+        if page.meta.type == "focus_area":
+            extra += listings.focus_area_listing(content, page, lang, deferred, directory_urls, include_drafts)
+        elif page.meta.type == "glossary":
+            extra += listings.glossary_listing(content, lang)
+        if page.meta.generated == "contacts":
+            extra += contact_cards.contacts_directory(content, lang, today)
+        elif page.meta.generated == "counties":
+            extra += contact_cards.county_lookup(content, page, contact_cards.CONTACTS_DIRECTORY, lang)
+        elif page.meta.generated == "methods":
+            extra += listings.method_catalogue(content, page, lang, deferred, directory_urls, include_drafts)
+        elif page.meta.generated == "translations":
+            extra += listings.translation_status(content, lang, deferred)
+    return extra
+
+
+def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, file_lang: str, url: str,
+             directory_urls: bool, today: date, include_drafts: bool) -> str:
+    """A page's Markdown with what the build adds; `meta` (the page's) gets what the
+    templates and the later steps need: kb_review, kb_after_title, kb_deferred."""
+    source = content.page(key, lang) or content.page(key, content.site.default_language)
+    if source is not None and source.meta is not None:
+        meta["kb_review"] = notices.review_notice(content, source, lang, today)
+    meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
+    text = contact_cards.expand_contact_shortcodes(content, text, lang, today)
+    text = notices.translation_notices(content, key, lang, file_lang, url, text)
+    deferred = meta["kb_deferred"] = Deferred()
+    text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)
+    return text + notices.abbreviations(content, lang, text)
+
+
+def html(page_html_text: str, meta: dict) -> str:
+    """The page's HTML from Markdown: checklist boxes labelled, external links marked, and a
+    marker where the facts or statute box goes once search has indexed the page (the index
+    gets their text from search_index.split_index)."""
+    page_html_text = page_html.mark_external_links(page_html.label_task_lists(page_html_text))
+    block = meta.get("kb_after_title", "")
+    if block:
+        marker = meta["kb_deferred"].place(page_html.mark_external_links(block)).strip()
+        page_html_text = page_html.insert_after_title(page_html_text, marker)
+    return page_html_text
+
+
+def output(page_output: str, meta: dict) -> str:
+    """The written page: the deferred blocks filled in."""
+    return meta["kb_deferred"].fill(page_output) if "kb_deferred" in meta else page_output

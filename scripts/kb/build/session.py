@@ -1,0 +1,321 @@
+"""One build from start to end: the object MkDocs' hooks call, one method per event.
+
+It sequences a build: the content loaded and checked once (the very checks `kb check`
+runs), the link check started before the first page is written, each page rendered
+(kb.build.pages), a 404 page per language, the search index split per language, every
+built link checked, and in `make serve` the dirty rebuilds. What a build is asked for
+(today, drafts, polling) is read from the environment once, in Options.from_environment;
+nothing below the session reads the environment.
+
+static-i18n runs the whole build once per language, nested inside the default language's
+post-build step (see compat), and `mkdocs serve` rebuilds on every save: the content is
+loaded again only when a file under docs/ or data/ changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from kb import checks
+from kb.build import compat, contact_cards, link_check, offline, pages, search_index
+from kb.checks.scope import Scope
+from kb.model import load
+from kb.model.dates import parse_iso_date
+from kb.model.load import Content
+from kb.model.problems import Problem
+from kb.model.site import load_site
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a build is asked for, fixed when it starts."""
+
+    today: date  # the day content checks judge claimed dates by: KB_TODAY, else the clock
+    build_date: date  # the day pages are written as of (review and contact states)
+    include_drafts: bool = False  # `make serve` shows pages with status: draft
+    poll: bool = False  # `make serve POLL=1`: look for saves instead of file events
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ,
+                         clock: Callable[[], date] = date.today) -> Options:
+        """KB_TODAY fixes both days (tests, reproducible reports). Otherwise pages are written
+        as of SOURCE_DATE_EPOCH's day (the last commit's, set by the Makefile), so two builds
+        of one commit are byte-identical; the reader's browser re-checks review dates
+        against its own clock."""
+        fixed = environ.get("KB_TODAY", "").strip()
+        try:
+            today = parse_iso_date(fixed) if fixed else clock()
+        except ValueError as exc:
+            raise compat.BuildError(f"KB_TODAY: {exc}") from None
+        epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if fixed:
+            build_date = today
+        elif epoch.isdigit():
+            build_date = datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        else:
+            build_date = clock()
+        return cls(today, build_date, environ.get("KB_DRAFTS", "") == "1", environ.get("KB_POLL", "") == "1")
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates, compiled once per process. MkDocs makes a new template
+    environment for every build, and static-i18n builds once per language, so each
+    template was compiled again for every language and for every save in `make serve`.
+    Jinja compares each template's source checksum, so an edited override is compiled anew."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class BuildSession:
+    """A process's builds: one for `mkdocs build`, one after another for `mkdocs serve`."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.command = "build"
+        self.dirty = False
+        self.depth = 0  # how many languages' builds are running, nested (see compat)
+        self.completed = 0  # complete builds, every language
+        self.written: set[Path] = set()  # pages a dirty rebuild wrote: only those are checked
+        self.shared: tuple = ()  # data/ and mkdocs.yml as the last complete build saw them
+        self.shared_now: tuple = ()  # ... and as the running build sees them
+        self.streamed: link_check.StreamedCheck | None = None  # a full build's, reading pages as written
+        self.templates = CompiledTemplates()
+        self._content: tuple[tuple, Content, list[Problem]] | None = None
+        self._root: Path | None = None
+
+    # --- MkDocs events, in the order they come ---------------------------------------
+
+    def startup(self, command: str, dirty: bool) -> None:
+        self.command, self.dirty = command, dirty
+
+    def configure(self, config):
+        """Stop the build on any content problem; in a full build, start the link check that
+        reads pages while they are written."""
+        self._root = Path(config.config_file_path).resolve().parent
+        outermost = self._started()
+        if outermost and self.completed == 0:
+            for problem in compat.version_problems():
+                compat.log.warning(problem)
+        if self.dirty_rebuild:
+            compat.skip_site_wide_outputs(config)
+        if outermost and self.dirty and self._shared_sources_changed():
+            compat.log.info("data/ or mkdocs.yml changed: every page is rebuilt (search catches up at the next start)")
+            compat.mark_every_page_stale(Path(config.site_dir))
+        content, problems = self.content(refresh=outermost)
+        if self.command == "build":
+            compat.keep_out_of_collector()
+        if problems:
+            listing = "\n".join(str(p) for p in problems)
+            raise compat.BuildError(f"content problems, the same `kb check` reports:\n{listing}")
+        if compat.offline_enabled(config):
+            compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
+        if outermost and not self.dirty and link_check.may_fork():
+            self.streamed = link_check.StreamedCheck(Path(config.site_dir), content.site, _site_host(config))
+        return config
+
+    def serve(self, server, config):
+        """`make serve` rebuilds when data/ changes too, and learns of a save from file events."""
+        from kb.build import watch  # watchdog is needed only here, not in `mkdocs build`
+
+        server.watch(str(self.content()[0].site.data_dir))
+        how = watch.use_file_events(server, Path(config.docs_dir), self.options.poll)
+        compat.log.info(f"Watching for saves by {how}")
+        return server
+
+    def template_environment(self, env, config):
+        """The templates get the UI texts of the language being built as `kb_ui`, and are
+        compiled once per process, not once per language and save."""
+        compat.reuse_compiled_templates(env, self.templates)
+        content = self.content()[0]
+        lang = compat.build_language(config, content.site.default_language)
+        env.globals["kb_ui"] = {key: content.ui.get(key, lang) for key in content.ui.strings}
+        env.globals["kb_print_helpline"] = contact_cards.print_helpline(content, lang)
+        return env
+
+    def select_files(self, files, config):
+        """Drafts stay out of a production build; `make serve` shows them."""
+        if self.options.include_drafts:
+            return files
+        content = self.content()[0]
+        drafts = {p.path.resolve() for p in content.valid_pages() if p.meta.status == "draft"}
+        for file in list(files) if drafts else ():
+            if file.abs_src_path and Path(file.abs_src_path).resolve() in drafts:
+                files.remove(file)
+        return files
+
+    def page_markdown(self, markdown: str, page, config) -> str:
+        content = self.content()[0]
+        key, _ = load.page_identity(Path(page.file.abs_src_path), content.site)
+        lang, file_lang = compat.page_languages(page, content.site.default_language)
+        return pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
+                              directory_urls=config.use_directory_urls, today=self.options.build_date,
+                              include_drafts=self.options.include_drafts)
+
+    def page_content(self, html: str, page) -> str:
+        return pages.html(html, page.meta)
+
+    def post_page(self, output: str, page, config) -> str:
+        """Listings go in now, after search has indexed the page; pages in other languages
+        than the default search their own language's index."""
+        self._page_written(Path(config.site_dir) / page.file.dest_uri)
+        output = pages.output(output, page.meta)
+        default = self.content()[0].site.default_language
+        lang = compat.build_language(config, default)
+        return output if lang == default else compat.search_in_language_folder(output, lang)
+
+    def post_template(self, output: str, template_name: str, config) -> str:
+        """static-i18n writes one 404 page, the last language's, over the others: keep the
+        default language's at the root and write each other language's under its folder."""
+        if template_name != "404.html":
+            return output
+        default = self.content()[0].site.default_language
+        lang = compat.build_language(config, default)
+        if lang == default:
+            return output
+        target = Path(config.site_dir) / lang / "404.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(compat.search_in_language_folder(output, lang), encoding="utf-8")
+        return ""
+
+    def post_build(self, config) -> None:
+        """After the last language is built: one search index per language, and every link
+        checked. A dirty rebuild keeps the indexes of the first build (see configure)."""
+        rebuild = self.dirty_rebuild  # asked before _finished() counts this build
+        if not self._finished():
+            return  # not the last language's build yet
+        content = self.content()[0]
+        site_dir = Path(config.site_dir)
+        offline_build = compat.offline_enabled(config)
+        pending: Callable[[], object] | None = None
+        if not rebuild:
+            def pending():
+                search_index.split_index(site_dir, content, inline_script=offline_build)
+        if offline_build:  # pages link to the shim and the index script: both exist before the check
+            if pending:
+                pending()
+                pending = None
+            offline.copy_shim(self._root, site_dir)
+        streamed, self.streamed = self.streamed, None
+        if streamed:  # it checks in its process while this one splits the index
+            problems = streamed.problems(meanwhile=pending)
+        else:
+            if pending:
+                pending()
+            problems = link_check.check_site(site_dir, content.site, _site_host(config), self._pages_to_check())
+        if problems:
+            listing = "\n".join(str(p) for p in problems)
+            raise compat.BuildError(f"broken links in the built site:\n{listing}")
+
+    def failed(self) -> None:
+        self.depth = 0
+        self.written.clear()
+        if self.streamed:
+            self.streamed.stop()
+            self.streamed = None
+
+    # --- the content model --------------------------------------------------------------
+
+    def content(self, refresh: bool = False) -> tuple[Content, list[Problem]]:
+        """The content model for this build. Only refresh=True (the outermost configure, once
+        per build) looks at the files again; every other event, and the build of each
+        further language, reuses the result, so a build never rescans docs/ once per page."""
+        if self._content and not refresh:
+            return self._content[1], self._content[2]
+        site = load_site(self._root)
+        stamp = fingerprint([site.docs_dir, site.data_dir])
+        if self._content and self._content[0] == stamp:
+            return self._content[1], self._content[2]
+        content = load.load(site)
+        problems = checks.run(content, Scope(self.options.today), checks.BUILD)
+        self._content = (stamp, content, problems)
+        return content, problems
+
+    # --- where the build is -------------------------------------------------------------
+
+    @property
+    def dirty_rebuild(self) -> bool:
+        """A rebuild of changed pages only, after the first full build of `make serve`."""
+        return self.dirty and self.completed > 0
+
+    def _started(self) -> bool:
+        """True for the outermost build: the one that reads the sources again."""
+        self.depth += 1
+        return self.depth == 1
+
+    def _finished(self) -> bool:
+        """True when the outermost build (the last language) has just finished."""
+        self.depth = max(0, self.depth - 1)
+        if self.depth == 0:
+            self.completed += 1
+            self.shared = self.shared_now
+        return self.depth == 0
+
+    def _shared_sources_changed(self) -> bool:
+        """Whether data/ or mkdocs.yml changed since the last complete build of `make serve`.
+        Every page shows what they hold (contacts, terms, the navigation), so a dirty
+        rebuild must then render every page, not only the saved one."""
+        self.shared_now = fingerprint([self._root / "data", self._root / "mkdocs.yml"])
+        return self.completed > 0 and self.shared_now != self.shared
+
+    def _page_written(self, path: Path) -> None:
+        """MkDocs is about to write `path`: a dirty rebuild checks its links afterwards, and
+        a full build's streamed check reads it as soon as it is on disk."""
+        if self.dirty:
+            self.written.add(path)
+        elif self.streamed:
+            self.streamed.written(path)
+
+    def _pages_to_check(self) -> set[Path] | None:
+        """None means every page (a full build). Clears the record for the next rebuild."""
+        written = set(self.written) if self.dirty else None
+        self.written.clear()
+        return written
+
+
+def _site_host(config) -> str:
+    return urlsplit(config.site_url or "").hostname or ""
+
+
+def fingerprint(paths: list[Path]) -> tuple:
+    """Every file's path, size and modification time, in folders or given: one stat per
+    file (os.walk knows which entries are files), since `make serve` asks on every save."""
+    stamps = []
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            stamps.append((str(path.parent), path.name, stat.st_mtime_ns, stat.st_size))
+        for parent, _, names in os.walk(path):
+            for name in names:
+                try:
+                    stat = os.stat(os.path.join(parent, name))
+                except OSError:
+                    continue  # an editor's temporary file, gone already, or a broken link
+                stamps.append((parent, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(stamps))
+
+
+_current: BuildSession | None = None
+
+
+def current() -> BuildSession:
+    """The session of this process. MkDocs loads hooks.py anew for every build of `mkdocs
+    serve`, so the session lives here, in a module imported once."""
+    global _current
+    if _current is None:
+        _current = BuildSession(Options.from_environment())
+    return _current

@@ -1,0 +1,463 @@
+"""The `kb` command: the same checks and reports for contributors, CI and the build.
+
+Each subcommand is one handler function, registered next to its options in parser().
+Every handler returns the exit code: 0 done, 1 problems found, 2 a usage error (a wrong
+argument, or something to do first, with the message saying what).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from kb import checks
+from kb.checks.scope import Scope
+from kb.model import freshness, load, schema, translations
+from kb.model.dates import parse_iso_date
+from kb.model.load import built_url
+from kb.model.problems import summary
+from kb.model.site import Site, SiteConfigError, find_root, load_site
+from kb.tools import bench, csp, external_links, offline_zip, scaffold, search
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """What was asked for cannot be done as asked; the message says how to ask."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `kb freshness | head` ends quietly
+    args = parser().parse_args(argv)
+    try:
+        site = load_site(args.root.resolve() if args.root else find_root())
+        return args.handler(site, args)
+    except (SiteConfigError, UsageError) as exc:
+        print(f"kb {args.command}: {exc}", file=sys.stderr)
+        return USAGE
+
+
+def parser() -> argparse.ArgumentParser:
+    """Every subcommand, its options and its handler: the table of contents of `kb`."""
+    root = argparse.ArgumentParser(prog="kb", description="Kunskapsbanken's content tools.")
+    root.add_argument("--root", type=Path, help="the project folder (default: the one holding mkdocs.yml)")
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check every page and data file; exit 1 on any problem")
+    _today_option(check)
+    check.add_argument("--changed-since", metavar="REF",
+                       help="a pull request's base (e.g. origin/main): rules about dates look only at the pages and "
+                            "contacts changed since then; every other rule looks at everything")
+    check.set_defaults(handler=run_check)
+
+    fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
+    fresh.add_argument("--json", action="store_true", help="print JSON for machines")
+    fresh.add_argument("--strict", action="store_true", help="exit 1 if anything is overdue (the scheduled run)")
+    _today_option(fresh)
+    fresh.set_defaults(handler=run_freshness)
+
+    trans = sub.add_parser("translations", help="which pages are translated, missing, outdated or orphaned")
+    trans.add_argument("--json", action="store_true", help="print JSON for machines")
+    trans.add_argument("--strict", action="store_true",
+                       help="exit 1 if a page is missing or outdated in a language that must be complete")
+    trans.add_argument("--record", nargs="+", metavar="FILE",
+                       help="record in these translations that they match their source as it is now")
+    trans.set_defaults(handler=run_translations)
+
+    find = sub.add_parser("search", help="search the built site offline, ranked as the site's search box")
+    find.add_argument("query", nargs="?", help="what to search for")
+    find.add_argument("--lang", default=None, help="a language of the site (default: its default language)")
+    find.add_argument("--json", action="store_true", help="print JSON for machines")
+    find.add_argument("--site", type=Path, default=None, help="the built site (default: site/, from make build)")
+    find.add_argument("--eval", nargs="?", const="tests/search/queries.yml", metavar="FILE",
+                      help="run the search-quality suite and report hit@1, hit@3 and MRR per language")
+    find.add_argument("--min-hit3", type=float, default=0.0, help="with --eval: exit 1 below this hit@3")
+    find.set_defaults(handler=run_search)
+
+    ext = sub.add_parser("links", help="check external links with lychee; exit 1 only for confirmed failures")
+    ext.add_argument("--config", type=Path, default=None, help="lychee configuration (default: lychee.toml)")
+    ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
+    ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page and contacts)")
+    ext.set_defaults(handler=run_links)
+
+    measure = sub.add_parser("bench", help="measure build, check, output and search at scale (or on a built site)")
+    measure.add_argument("--pages", type=int, default=None,
+                         help="generate this many synthetic methods (both languages) and measure everything")
+    measure.add_argument("--repeat", type=int, default=5,
+                         help="with --pages: build and bare-build this many times each (default 5); medians count")
+    measure.add_argument("--site", type=Path, default=None, help="without --pages: the built site (default: site/)")
+    measure.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    measure.set_defaults(handler=run_bench)
+
+    policy = sub.add_parser("csp", help="print the Content-Security-Policy header line for a built site")
+    policy.add_argument("site_dir", type=Path, help="the built site, e.g. site/")
+    policy.set_defaults(handler=run_csp)
+
+    off = sub.add_parser("offline", help="build the offline edition as a zip that works from disk")
+    off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
+    off.set_defaults(handler=run_offline)
+
+    new = sub.add_parser("new", help="start a new page from its template")
+    new.add_argument("kind", choices=["method"], help="what to create")
+    new.add_argument("--title", help="the method's name")
+    new.add_argument("--region", help="your region's id, as in data/taxonomy.yml (e.g. syd)")
+    new.add_argument("--focus-area", action="append", default=[], dest="focus_areas", metavar="N",
+                     help="a focus area by number (1-8) or id; repeat for more")
+    new.add_argument("--lang", help="the page's language (default: the site's default language); a translation "
+                                    "is written next to its existing source page")
+    _today_option(new)
+    new.set_defaults(handler=run_new)
+
+    schemas = sub.add_parser("schema", help="write or compare the JSON Schemas in schemas/")
+    mode = schemas.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write the schemas (default)")
+    mode.add_argument("--check", action="store_true", help="exit 1 if the files differ from the models")
+    schemas.set_defaults(handler=run_schema)
+    return root
+
+
+def _today_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--today", type=_iso_date, default=None,
+                         help="judge dates as of this day (YYYY-MM-DD) instead of the clock's")
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _today(args) -> date:
+    """--today, else KB_TODAY (the tests' fixed day), else the clock."""
+    if args.today:
+        return args.today
+    fixed = os.environ.get("KB_TODAY", "").strip()
+    try:
+        return parse_iso_date(fixed) if fixed else date.today()
+    except ValueError as exc:
+        raise UsageError(f"KB_TODAY: {exc}") from None
+
+
+def _progress() -> bool:
+    """Long commands show progress on a terminal and stay quiet in CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+# --- kb check ---------------------------------------------------------------------------
+
+
+def run_check(site: Site, args) -> int:
+    content = load.load(site)
+    pages, contacts = (None, None) if not args.changed_since else _changed(site, content, args.changed_since)
+    problems = checks.run(content, Scope(_today(args), pages, contacts))
+    for problem in problems:
+        print(problem)
+    print(f"kb check: {len(content.pages)} pages checked. {summary(problems)}")
+    return PROBLEMS if problems else OK
+
+
+def _changed(site: Site, content, base: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The pages (docs/… paths) and contacts (ids) changed since `base`, committed or not."""
+    def git(*words: str) -> str:
+        done = subprocess.run(["git", *words], cwd=site.root, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise UsageError(f"--changed-since {base}: git says: {done.stderr.strip() or 'no such revision'}")
+        return done.stdout
+
+    merge_base = git("merge-base", base, "HEAD").strip()
+    names = git("diff", "--name-only", merge_base, "--").splitlines()
+    names += git("ls-files", "--others", "--exclude-standard").splitlines()
+    pages = frozenset(name for name in names if name.endswith(".md"))
+    contacts_file = content.rel("data/contacts.yml")
+    if contacts_file not in names or content.contacts is None:
+        return pages, frozenset()
+    lines = set()
+    for hunk in git("diff", "-U0", merge_base, "--", contacts_file).splitlines():
+        if hunk.startswith("@@"):
+            start, _, count = hunk.split(" ")[2].lstrip("+").partition(",")
+            lines.update(range(int(start), int(start) + max(int(count or 1), 1)))
+    starts = sorted((content.contact_line(c.id) or 0, c.id) for c in content.contacts.contacts)
+    touched = {cid for n, (first, cid) in enumerate(starts)
+               if any(first <= line < (starts[n + 1][0] if n + 1 < len(starts) else 10**9) for line in lines)}
+    return pages, frozenset(touched)
+
+
+# --- kb freshness -----------------------------------------------------------------------
+
+
+def run_freshness(site: Site, args) -> int:
+    """A report; with --strict a gate on anything overdue (the scheduled freshness run)."""
+    content = load.load(site)
+    if content.contacts is None and any(p.path.startswith("data/contacts") for p in content.problems):
+        for problem in content.problems:
+            print(problem, file=sys.stderr)
+        return PROBLEMS
+    today = _today(args)
+    items = freshness.items(content, today)
+    overdue = args.strict and any(i.state == "overdue" for i in items)
+    if args.json:
+        print(json.dumps({"today": today.isoformat(), "items": [i.as_dict() for i in items]},
+                         ensure_ascii=False, indent=2))
+        return PROBLEMS if overdue else OK
+    headers = ("state", "kind", "review by", "owner to ask", "what")
+    rows = [(i.state, i.kind, i.review_by, i.owner, i.id if i.kind == "contact" else i.path) for i in items]
+    widths = [max(len(str(r[n])) for r in [headers, *rows]) for n in range(len(headers))]
+    for row in [headers, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    counts = {s: sum(1 for i in items if i.state == s) for s in freshness.STATES}
+    print(f"\n{len(items)} items as of {today.isoformat()}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    return PROBLEMS if overdue else OK
+
+
+# --- kb translations --------------------------------------------------------------------
+
+
+def run_translations(site: Site, args) -> int:
+    content = load.load(site)
+    if args.record:
+        return _record_revisions(site, content, args.record)
+    found = translations.statuses(content)
+    required = translations.required_languages(content)
+    if args.json:
+        print(json.dumps({"required": required, "pages": [s.as_dict() for s in found]}, ensure_ascii=False, indent=2))
+    else:
+        for status in found:
+            if status.state == "translated":
+                continue
+            where = status.translation or status.source
+            hint = {"missing": f"translate {status.source} into {status.key.removesuffix('.md')}.{status.lang}.md",
+                    "outdated": f"update it from {status.source}, then `kb translations --record {where}`",
+                    "orphaned": "its source page is gone: delete it or restore the source"}[status.state]
+            print(f"{status.state:<9} {status.lang}  {where}: {hint}")
+        counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
+        print(", ".join(f"{n} {state}" for state, n in counts.items()))
+    failing = [s for s in found if s.lang in required and s.state in ("missing", "outdated")]
+    return PROBLEMS if args.strict and failing else OK
+
+
+def _record_revisions(site: Site, content, files: list[str]) -> int:
+    """Write each translation's source_revision, so it counts as up to date with its source."""
+    wrong = []
+    for name in files:
+        path = (Path.cwd() / name).resolve()
+        page = next((p for p in content.pages if p.path.resolve() == path), None)
+        source = content.page(page.key, site.default_language) if page else None
+        if page is None or page.lang == site.default_language or source is None or source.meta is None:
+            wrong.append(name)
+            continue
+        print(f"{page.rel}: source_revision: {translations.record(page, source)}")
+    if wrong:
+        raise UsageError("; ".join(f"{name}: not a translation of an existing, valid page" for name in wrong))
+    return OK
+
+
+# --- kb search --------------------------------------------------------------------------
+
+
+def run_search(site: Site, args) -> int:
+    site_dir = (args.site or site.root / "site").resolve()
+    if args.eval:
+        return _search_eval(site, site_dir, Path(args.eval), args.min_hit3, args.json)
+    if not args.query:
+        raise UsageError("give a query, e.g. kb search \"reflektionstid\" --lang sv")
+    hits = search.search(_search_index(site, site_dir, args.lang or site.default_language), args.query)
+    if args.json:
+        print(json.dumps([{"location": h.location, "title": h.title, "score": round(h.score, 4)} for h in hits],
+                         ensure_ascii=False, indent=2))
+    else:
+        for rank, hit in enumerate(hits, start=1):
+            print(f"{rank:>2}. {hit.title}  ({hit.location or '/'})")
+        if not hits:
+            print("No pages found.")
+    return OK
+
+
+def _search_index(site: Site, site_dir: Path, lang: str):
+    if lang not in site.languages:
+        raise UsageError(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
+    path = search.index_file(site_dir, site.default_language, lang)
+    if not path.is_file():
+        raise UsageError(f"{path} is missing: run `make build` first (or pass --site)")
+    return search.build_index(path, site.root, lang)
+
+
+def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_json: bool) -> int:
+    import yaml
+
+    try:
+        cases = yaml.safe_load(suite.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"{suite}: cannot be read: {exc}") from None
+    report, failed = {}, False
+    for lang in site.languages:
+        mine = [c for c in cases if c.get("lang") == lang]
+        if not mine:
+            continue
+        index = _search_index(site, site_dir, lang)
+        ranks = []
+        for case in mine:
+            expected = {built_url(key) for key in case["expect"]}
+            found = [h.location for h in search.search(index, case["query"])]
+            rank = next((i for i, loc in enumerate(found, start=1) if loc in expected), None)
+            ranks.append({"query": case["query"], "rank": rank, "top": found[:3]})
+        count = len(ranks)
+        scores = {
+            "queries": count,
+            "hit@1": sum(1 for r in ranks if r["rank"] == 1) / count,
+            "hit@3": sum(1 for r in ranks if r["rank"] and r["rank"] <= 3) / count,
+            "mrr": sum(1 / r["rank"] for r in ranks if r["rank"]) / count,
+            "misses": [r for r in ranks if not r["rank"] or r["rank"] > 3],
+        }
+        report[lang] = scores
+        failed |= scores["hit@3"] < min_hit3
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for lang, scores in report.items():
+            print(f"{lang}: {scores['queries']} queries  hit@1 {scores['hit@1']:.2f}  hit@3 {scores['hit@3']:.2f}  "
+                  f"MRR {scores['mrr']:.2f}")
+            for miss in scores["misses"]:
+                print(f"    miss: '{miss['query']}' (rank {miss['rank']}; top: {', '.join(miss['top']) or 'none'})")
+    return PROBLEMS if failed else OK
+
+
+# --- kb links, bench, csp, offline ------------------------------------------------------
+
+
+def run_links(site: Site, args) -> int:
+    content = load.load(site)
+    config = (args.config or site.root / "lychee.toml").resolve()
+    report_dir = args.report_dir if args.report_dir.is_absolute() else site.root / args.report_dir
+    try:
+        return external_links.check(content, config, report_dir, [f.resolve() for f in args.files] or None)
+    except RuntimeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_bench(site: Site, args) -> int:
+    if args.pages is not None:
+        return _bench_at_scale(site, args)
+    site_dir = (args.site or site.root / "site").resolve()
+    if not (site_dir / "index.html").is_file():
+        raise UsageError(f"{site_dir} has no index.html: run `make build` first (or pass --site)")
+    try:
+        measured = {"search": bench.search_latency(site_dir, site.languages, _progress())}
+    except RuntimeError as exc:
+        print(f"kb bench: {exc}", file=sys.stderr)
+        return PROBLEMS
+    if args.json:
+        print(json.dumps(measured, ensure_ascii=False))
+    else:
+        for lang, values in measured["search"].items():
+            print(f"search {lang}: first result {values['load_to_first_result_ms']:.0f} ms after page load "
+                  f"(worst {values['worst_load_to_first_result_ms']:.0f} ms), "
+                  f"{values['ready_to_first_result_ms']:.0f} ms after typing once the index is ready")
+    return OK
+
+
+def _bench_at_scale(site: Site, args) -> int:
+    if args.pages < 1 or args.repeat < 1:
+        raise UsageError("--pages and --repeat must be 1 or more")
+    try:
+        measured = bench.build_at_scale(site.root, args.pages, _progress(), args.repeat)
+    except RuntimeError as exc:
+        print(f"kb bench: {exc}", file=sys.stderr)
+        return PROBLEMS
+    if not args.json:
+        for key, value in measured.items():
+            print(f"{key:>24}: {value}")
+    print(bench.report_json(measured) if args.json else "")
+    return OK
+
+
+def run_csp(site: Site, args) -> int:
+    if not (args.site_dir / "index.html").is_file():
+        raise UsageError(f"{args.site_dir} has no index.html: run `make build` first")
+    print(csp.nginx_header(args.site_dir), end="")
+    return OK
+
+
+def run_offline(site: Site, args) -> int:
+    archive = args.out if args.out.is_absolute() else site.root / args.out
+    return offline_zip.build(site.root, archive.parent / "offline-site", archive)
+
+
+# --- kb new method ----------------------------------------------------------------------
+
+
+def _ask(prompt: str) -> str:
+    try:
+        return input(prompt).strip()
+    except EOFError:
+        return ""
+
+
+def run_new(site: Site, args) -> int:
+    content = load.load(site)
+    if content.taxonomy is None:
+        print("kb new: data/taxonomy.yml has problems; run `kb check` first", file=sys.stderr)
+        return PROBLEMS
+    taxonomy, lang = content.taxonomy, site.default_language
+    interactive = sys.stdin.isatty()
+    title, region, areas = args.title, args.region, args.focus_areas
+    if interactive and not title:
+        title = _ask("Metodens namn (title): ")
+    if interactive and not region:
+        print("Regioner: " + ", ".join(f"{r.id} ({r.label.get(lang)})" for r in taxonomy.regions))
+        region = _ask("Din region (region id): ")
+    if interactive and not areas:
+        for area in taxonomy.focus_areas:
+            print(f"  {area.number}. {area.label.get(lang)}")
+        areas = _ask("Insatsområden, nummer med komma emellan (focus areas, e.g. 3,5): ").replace(",", " ").split()
+    missing = [flag for flag, value in (("--title", title), ("--region", region), ("--focus-area", areas)) if not value]
+    if missing:
+        raise UsageError(f"missing {', '.join(missing)}, e.g. "
+                         "kb new method --title \"Uppsökande arbete\" --region syd --focus-area 3")
+    try:
+        path = scaffold.new_method(site, taxonomy, title, region, areas, args.lang, _today(args))
+    except scaffold.ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    relative = path.relative_to(site.root)
+    print(f"Created {relative}")
+    print("Next:")
+    print(f"  1. Open {relative} and replace every <REQUIRED: …> with your text.")
+    print("  2. Run `make check` (or `kb check`): it lists anything still missing, with file and line.")
+    print("  3. Preview with `make serve`, then open a pull request (see CONTRIBUTING.md).")
+    return OK
+
+
+# --- kb schema --------------------------------------------------------------------------
+
+
+def render_schema(json_schema: dict) -> str:
+    return json.dumps(json_schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def run_schema(site: Site, args) -> int:
+    folder = site.root / "schemas"
+    stale = []
+    for name, json_schema in schema.json_schemas(site.languages).items():
+        path, text = folder / name, render_schema(json_schema)
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(f"schemas/{name}: differs from the models: run `kb schema --write` and commit it")
+        else:
+            folder.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote schemas/{name}")
+    for line in stale:
+        print(line)
+    return PROBLEMS if stale else OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

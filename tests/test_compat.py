@@ -1,0 +1,289 @@
+"""Contract tests: one per internal of the stack that kb.build.compat relies on.
+
+Each fails with a message naming the compat function to mend when an upgrade of MkDocs,
+Material, mkdocs-static-i18n, pymdown-extensions, watchdog or Jinja changes what it
+relies on. MAINTAINING.md says what to do then.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+
+import markdown
+import pytest
+
+from conftest import BIN, ROOT, run
+from kb.build import compat
+from kb.build.session import CompiledTemplates
+from kb.tools.browser import free_port
+
+BROKEN = "kb.build.compat.{name} no longer holds for the installed stack: {why} (see MAINTAINING.md)"
+
+
+def broken(name: str, why: str) -> str:
+    return BROKEN.format(name=name, why=why)
+
+
+RECORDING_HOOK = '''
+import json, os
+from pathlib import Path
+from kb.build import compat
+
+LOG = Path(os.environ["KB_CONTRACT_LOG"])
+DEPTH = [0]  # languages' builds running, as BuildSession counts them
+
+def _record(**entry):
+    with LOG.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(entry) + "\\n")
+
+def on_config(config):
+    DEPTH[0] += 1
+    _record(event="config", depth=DEPTH[0])
+    if os.environ.get("KB_CONTRACT_SKIP") == "1":
+        compat.skip_site_wide_outputs(config)
+
+def on_page_markdown(markdown, page, config, files):
+    build, written = compat.page_languages(page, "sv")
+    _record(event="page", src=page.file.src_uri, build=build, file=written,
+            theme=compat.build_language(config, "sv"))
+
+def on_post_template(output, template_name, config):
+    if template_name == "404.html":
+        _record(event="404", lang=compat.build_language(config, "sv"))
+
+@compat.after_every_language
+def on_post_build(config):
+    index = Path(config.site_dir) / compat.SEARCH_INDEX
+    docs = compat.read_search_index(index)["docs"] if index.is_file() else []
+    _record(event="post_build", depth=DEPTH[0], english_in_index=any(d["location"].startswith("en/") for d in docs))
+    DEPTH[0] -= 1
+'''
+
+
+def two_language_project(tmp_path: Path) -> Path:
+    """The smallest site with the plugins and options of mkdocs.yml that compat relies on:
+    a page in both languages and one only in Swedish (a fallback in English)."""
+    project = tmp_path / "contract"
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Start\n\nHej.\n", encoding="utf-8")
+    (project / "docs" / "index.en.md").write_text("# Start\n\nHello.\n", encoding="utf-8")
+    (project / "docs" / "bara-svenska.md").write_text("# Bara svenska\n\nText.\n", encoding="utf-8")
+    (project / "record.py").write_text(RECORDING_HOOK, encoding="utf-8")
+    (project / "mkdocs.yml").write_text(textwrap.dedent("""\
+        site_name: Kontrakt
+        theme: {name: material, language: sv}
+        hooks: [record.py]
+        plugins:
+          - search
+          - i18n:
+              docs_structure: suffix
+              fallback_to_default: true
+              reconfigure_material: true
+              reconfigure_search: false
+              languages:
+                - {locale: sv, name: Svenska, default: true, build: true}
+                - {locale: en, name: English, build: true}
+        """), encoding="utf-8")
+    return project
+
+
+def build_and_record(project: Path, out: Path, *args: str, **environ: str) -> list[dict]:
+    """Build `project` into `out`; the events its recording hook saw, in order."""
+    log = out.parent / f"{out.name}-events.jsonl"
+    log.unlink(missing_ok=True)
+    os.environ.update(KB_CONTRACT_LOG=str(log), **environ)
+    try:
+        result = run([str(BIN / "mkdocs"), "build", "--site-dir", str(out), *args], project)
+    finally:
+        for key in ("KB_CONTRACT_LOG", *environ):
+            os.environ.pop(key, None)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("contract")
+    return build_and_record(two_language_project(folder), folder / "out", "--strict"), folder / "out"
+
+
+def test_installed_versions_are_the_tested_ones():
+    assert compat.version_problems() == [], "run `make setup`: the installed stack is not the pinned one"
+
+
+def test_a_version_outside_the_tested_range_says_what_to_run(monkeypatch):
+    monkeypatch.setitem(compat.TESTED, "mkdocs-material", ("9.9.0", ">=9.9,<9.10"))
+    problems = compat.version_problems()
+    assert len(problems) == 1
+    assert problems[0].startswith("mkdocs-material 9.8.1 is installed, but the build is tested with 9.9.0")
+    assert "run `make setup`" in problems[0] and "tests/test_compat.py" in problems[0]
+
+
+def test_static_i18n_nests_each_further_language_inside_the_default_languages_post_build(recorded):
+    events, _ = recorded
+    order = [(e["event"], e["depth"]) for e in events if e["event"] in ("config", "post_build")]
+    assert order == [("config", 1), ("config", 2), ("post_build", 2), ("post_build", 1)], broken(
+        "after_every_language", f"the builds of the languages no longer nest as BuildSession counts them: {order}")
+
+
+def test_the_combined_search_index_is_written_before_our_last_post_build(recorded):
+    events, _ = recorded
+    last = [e for e in events if e["event"] == "post_build"][-1]
+    assert last["english_in_index"], broken(
+        "after_every_language", "static-i18n no longer writes the combined index before priority -200")
+
+
+def test_static_i18n_sets_the_theme_language_of_each_build(recorded):
+    events, _ = recorded
+    seen = {(e["build"], e["theme"]) for e in events if e["event"] == "page"}
+    assert seen == {("sv", "sv"), ("en", "en")}, broken(
+        "build_language", f"config.theme['language'] is no longer the language being built: {seen}")
+
+
+def test_static_i18n_tells_a_fallback_page_from_a_translation(recorded):
+    events, _ = recorded
+    pages = {(e["src"], e["build"]): e["file"] for e in events if e["event"] == "page"}
+    assert pages[("bara-svenska.md", "en")] == "sv", broken(
+        "page_languages", "a fallback page no longer says which language its file is in (File.locale)")
+    assert pages[("index.en.md", "en")] == "en" and pages[("index.md", "sv")] == "sv", broken(
+        "page_languages", f"File.locale_alternate_of / File.locale changed: {pages}")
+
+
+def test_every_language_renders_its_own_404_page(recorded):
+    events, _ = recorded
+    assert [e["lang"] for e in events if e["event"] == "404"] == ["sv", "en"], broken(
+        "BuildSession.post_template", "404.html is no longer rendered once per language")
+
+
+def test_material_search_index_format(recorded):
+    _, out = recorded
+    index = compat.read_search_index(out / compat.SEARCH_INDEX)
+    boosts = {name: field["boost"] for name, field in index["config"]["fields"].items()}
+    assert boosts == compat.SEARCH_FIELDS, broken("SEARCH_FIELDS", f"the theme boosts the fields as {boosts}")
+    assert index["config"]["separator"] == compat.SEARCH_SEPARATOR, broken(
+        "SEARCH_SEPARATOR", f"the theme separates words by {index['config']['separator']}")
+    assert {"location", "title", "text"} <= set(index["docs"][0]), broken("read_search_index", "an entry changed")
+
+
+def test_material_reads_the_offline_index_from_a_script_variable():
+    import material
+
+    bundle = next((Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    offline = (Path(material.__file__).parent / "plugins" / "offline" / "plugin.py").read_text(encoding="utf-8")
+    assert "__index" in bundle.read_text(encoding="utf-8") and "var __index = " in offline, broken(
+        "write_search_index", "the offline edition no longer reads the index from `var __index` in search_index.js")
+
+
+def test_material_pages_carry_the_search_base_in_their_config_script(recorded):
+    _, out = recorded
+    page = (out / "index.html").read_text(encoding="utf-8")
+    rebased = compat.search_in_language_folder(page, "en")
+    assert rebased != page and '"base":' in rebased, broken(
+        "search_in_language_folder", "no `base` in the page's <script id=\"__config\">")
+
+
+def test_a_dirty_rebuild_can_leave_search_sitemap_and_404_alone(tmp_path):
+    project, out = two_language_project(tmp_path), tmp_path / "out"
+    build_and_record(project, out, "--strict")
+    site_wide = ("search/search_index.json", "sitemap.xml", "404.html")
+    before = {name: (out / name).read_bytes() for name in site_wide}
+    (project / "docs" / "index.md").write_text("# Start\n\nHej igen.\n", encoding="utf-8")
+    build_and_record(project, out, "--dirty", KB_CONTRACT_SKIP="1")  # not strict: MkDocs warns of --dirty
+    assert "Hej igen" in (out / "index.html").read_text(encoding="utf-8"), "the dirty rebuild did not run"
+    changed = [name for name in site_wide if (out / name).read_bytes() != before[name]]
+    assert changed == [], broken("skip_site_wide_outputs", f"a dirty rebuild rewrote {changed}")
+
+
+def test_a_built_page_older_than_its_source_is_rendered_again(tmp_path):
+    from mkdocs.structure.files import File
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text("# Page\n", encoding="utf-8")
+    (tmp_path / "site" / "page").mkdir(parents=True)
+    (tmp_path / "site" / "page" / "index.html").write_text("<html></html>", encoding="utf-8")
+    file = File("page.md", str(tmp_path / "docs"), str(tmp_path / "site"), use_directory_urls=True)
+    assert not file.is_modified(), "the built page is newer than its source here"
+    compat.mark_every_page_stale(tmp_path / "site")
+    assert file.is_modified(), broken("mark_every_page_stale", "File.is_modified() no longer compares mtimes")
+
+
+def test_the_live_reload_server_can_be_given_another_observer(tmp_path):
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers import Observer
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    try:
+        server.watch(str(tmp_path))
+        observer = Observer()
+        compat.watch_with(server, observer)
+        assert server.observer is observer, broken("watch_with", "the server's observer is not `observer`")
+        assert [w.path for w in observer._watches] == [str(tmp_path)], broken(  # noqa: SLF001
+            "watch_with", "the watched paths were not scheduled on the new observer")
+    finally:
+        server.server_close()
+
+
+def test_templates_are_compiled_once_across_template_environments():
+    from mkdocs.theme import Theme
+
+    class Counting(CompiledTemplates):
+        compiled = 0
+
+        def dump_bytecode(self, bucket):
+            Counting.compiled += 1
+            super().dump_bytecode(bucket)
+
+    theme, cache = Theme(name="material"), Counting()
+    first, second = theme.get_env(), theme.get_env()
+    assert first is not second, "MkDocs now reuses one environment: compat.reuse_compiled_templates may go"
+    compat.reuse_compiled_templates(first, cache)
+    first.get_template("main.html")
+    once = Counting.compiled
+    compat.reuse_compiled_templates(second, cache)
+    second.get_template("main.html")
+    assert once > 0 and Counting.compiled == once, broken(
+        "reuse_compiled_templates", "Jinja no longer uses env.bytecode_cache when it loads a template")
+
+
+def test_the_collector_can_be_told_to_leave_the_content_alone():
+    before = gc.get_freeze_count()
+    compat.keep_out_of_collector()
+    assert gc.get_freeze_count() >= before, broken("keep_out_of_collector", "gc.freeze() is gone")
+    gc.unfreeze()
+
+
+def test_material_loads_the_worker_polyfill_we_give_it():
+    import material
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    plugin = OfflinePlugin()
+    plugin.load_config({"enabled": True})
+    config = SimpleNamespace(extra={}, use_directory_urls=True)
+    compat.use_local_worker_polyfill(config, "assets/javascripts/iframe-worker-shim.js")
+    plugin.on_config(config)
+    assert config.extra["polyfills"] == ["assets/javascripts/iframe-worker-shim.js"], broken(
+        "use_local_worker_polyfill", f"the offline plugin added {config.extra['polyfills']}")
+    base = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    assert "config.extra.polyfills" in base, broken("use_local_worker_polyfill", "base.html no longer loads them")
+
+
+def test_the_offline_plugin_is_found_under_its_name(monkeypatch):
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("KB_OFFLINE", "true")
+    assert compat.offline_enabled(load_config(str(ROOT / "mkdocs.yml"))), broken(
+        "offline_enabled", "the offline plugin is not in config.plugins as material/offline or offline")
+    monkeypatch.setenv("KB_OFFLINE", "false")
+    assert not compat.offline_enabled(load_config(str(ROOT / "mkdocs.yml")))
+
+
+def test_pymdown_task_lists_look_as_compat_expects():
+    html = markdown.markdown("- [ ] Ett tecken\n", extensions=["pymdownx.tasklist"],
+                             extension_configs={"pymdownx.tasklist": {"custom_checkbox": False}})
+    signs = [m.group(1).strip() for m in compat.TASK_ITEM.finditer(html)]
+    assert signs == ["Ett tecken"], broken("TASK_ITEM", f"pymdownx.tasklist writes {html!r}")
