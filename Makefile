@@ -16,7 +16,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: every date a build writes comes from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup serve serve-full build check test lint links bench offline new-method clean
+.PHONY: setup serve serve-full build check test lint links bench offline new-method compare-engines clean
 
 # Re-runs only when the lock or the package definition changed, so it is fast after the first time.
 # axe-core (pinned in package-lock.json) is the accessibility engine the browser tests inject.
@@ -70,6 +70,11 @@ bench: setup
 
 offline: setup
 	$(BIN)/kb offline --out build/kunskapsbanken-offline.zip
+
+# The way off MkDocs, tested: ProperDocs (its maintained fork) must build the same site,
+# but for the generator tag. See MAINTAINING.md.
+compare-engines: setup
+	$(BIN)/kb compare-engines
 
 lint: setup
 	$(BIN)/ruff check scripts tests

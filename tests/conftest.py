@@ -23,7 +23,8 @@ TODAY = "2026-11-24"  # fixed 'today' for every check the tests run
 
 
 def env(**extra: str) -> dict[str, str]:
-    values = dict(os.environ, KB_TODAY=TODAY, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
+    values = dict(os.environ, KB_TODAY=TODAY, NO_MKDOCS_2_WARNING="1",
+                  PYTHONWARNINGS="error::DeprecationWarning,error::PendingDeprecationWarning")  # they fail the suite
     values.update(extra)
     return values
 

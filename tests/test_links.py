@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ LYCHEE = Path(sys.executable).parent / "lychee"
 
 class _Endpoints(http.server.BaseHTTPRequestHandler):
     hits: dict[str, int] = {}
+    released = threading.Event()  # /slow answers only once the test is over: lychee must time out
 
     def log_message(self, *args) -> None:
         pass
@@ -34,7 +34,7 @@ class _Endpoints(http.server.BaseHTTPRequestHandler):
         path = self.path
         self.hits[path] = self.hits.get(path, 0) + 1
         if path == "/slow":
-            time.sleep(4)
+            self.released.wait(timeout=60)
         redirects = {"/moved": "/ok", "/loop": "/loop2", "/loop2": "/loop"}
         if path in redirects:
             self.send_response(301 if path == "/moved" else 302)
@@ -50,10 +50,12 @@ class _Endpoints(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def link_server():
     _Endpoints.hits = {}
+    _Endpoints.released = threading.Event()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endpoints)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", _Endpoints.hits
+    _Endpoints.released.set()
     server.shutdown()
     server.server_close()
 

@@ -65,7 +65,7 @@ def test_new_method_refuses_to_overwrite(tmp_path):
     page.write_text("my own work", encoding="utf-8")
     again = kb(*args, cwd=project)
     assert_clean_run(again)
-    assert again.returncode == 1 and "already exists" in again.stderr
+    assert again.returncode == 2 and "already exists" in again.stderr
     assert page.read_text(encoding="utf-8") == "my own work"
 
 
@@ -79,7 +79,7 @@ def test_new_method_bad_input_says_how_to_fix_it(tmp_path, args, message):
     project = make_site(tmp_path)
     result = kb("new", "method", *args, cwd=project)
     assert_clean_run(result)
-    assert result.returncode == 1 and message in result.stderr
+    assert result.returncode == 2 and message in result.stderr
     assert not (project / "docs" / "metoder" / "syd").exists() or not any((project / "docs/metoder/syd").iterdir())
 
 
@@ -179,3 +179,19 @@ def test_contribution_files_route_every_region():
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert "## Svenska" in guide and "## English" in guide
     assert (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
+
+
+def test_a_translation_is_written_next_to_its_source_or_refused(tmp_path):
+    """kb new method --lang en never leaves an English page without its Swedish source."""
+    project = make_site(tmp_path)
+    args = ("new", "method", "--title", "Tolk vid samtal", "--region", "syd", "--focus-area", "5")
+    orphan = kb(*args, "--lang", "en", cwd=project)
+    assert_clean_run(orphan)
+    assert orphan.returncode == 2 and "docs/metoder/syd/tolk-vid-samtal.md does not exist" in orphan.stderr
+    assert not (project / "docs" / "metoder" / "syd" / "tolk-vid-samtal.en.md").exists()
+    assert kb(*args, cwd=project).returncode == 0
+    translation = kb(*args, "--lang", "en", cwd=project)
+    assert translation.returncode == 0, translation.stderr
+    assert (project / "docs" / "metoder" / "syd" / "tolk-vid-samtal.en.md").is_file()
+    unknown = kb(*args, "--lang", "fi", cwd=project)
+    assert unknown.returncode == 2 and "unknown language 'fi'" in unknown.stderr

@@ -90,6 +90,6 @@ def test_kb_search_offline_query_and_errors(built_site, tmp_path):
     assert "lagstiftning/uppehallstillstand-och-reflektionstid/" in top, top
     missing = kb("search", "x", "--site", str(tmp_path))
     assert_clean_run(missing)
-    assert missing.returncode == 1 and "run `make build` first" in missing.stderr
+    assert missing.returncode == 2 and "run `make build` first" in missing.stderr
     unknown = kb("search", "x", "--lang", "fi", "--site", str(built_site))
-    assert unknown.returncode == 1 and "unknown language 'fi'" in unknown.stderr
+    assert unknown.returncode == 2 and "unknown language 'fi'" in unknown.stderr

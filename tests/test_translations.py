@@ -75,7 +75,7 @@ def test_record_refuses_what_is_not_a_translation(tmp_path):
     project = make_site(tmp_path)
     result = kb("translations", "--record", "docs/manual/index.md", cwd=project)
     assert_clean_run(result)
-    assert result.returncode == 1 and "not a translation" in result.stderr
+    assert result.returncode == 2 and "not a translation" in result.stderr
 
 
 def _swedish_only_project(tmp_path):

@@ -1,5 +1,6 @@
-"""Kunskapsbanken's content model, checks, generators and command line.
+"""Kunskapsbanken's content model, checks, build and command line, in four layers.
 
-Everything reads one content model (see load.py); the `kb` command, the MkDocs hooks
-and the tests are consumers of it, so no rule is written twice.
+model/ reads docs/ and data/ once into one content model; checks/ holds every rule as a
+function of it; build/ is everything MkDocs calls (and the only layer that imports the
+stack); tools/ is the `kb` command. No rule is written twice.
 """

@@ -24,7 +24,7 @@ def test_kb_bench_reports_search_latency_per_language(built_site, browser):
 def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
     result = kb("bench", "--site", str(tmp_path))
     assert_clean_run(result)
-    assert result.returncode == 1 and "make build" in result.stderr
+    assert result.returncode == 2 and "make build" in result.stderr
 
 
 def test_kb_bench_at_scale_reports_every_measure(browser):

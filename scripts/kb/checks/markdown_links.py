@@ -2,7 +2,7 @@
 
 A Swedish page that links to page.en.md sends Swedish readers to English; linking to
 page.md lets the build pick the reader's language. The built HTML is checked again
-after every build (kb.sitecheck), generated pages included.
+after every build (kb.build.link_check), generated pages included.
 """
 
 from __future__ import annotations

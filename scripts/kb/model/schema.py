@@ -87,8 +87,9 @@ class Labels(Strict):
     def _every_language(self, info: ValidationInfo) -> Labels:
         for key in self.model_extra or {}:
             if not re.fullmatch(r"[a-z]{2,3}", key):
-                raise ValueError(f"'{key}' is not a language code with a text: use a two-letter code such as "
-                                 f"{', '.join(_site_languages(info)) or 'sv'} (put values with commas in quotes)")
+                raise ValueError(f"'{key}' is not a language code with a text: use a language code of the site "
+                                 f"({', '.join(_site_languages(info))}) or another two-letter code "
+                                 "(put values with commas in quotes)")
         self._default = _require_languages(self.model_extra or {}, info)
         return self
 

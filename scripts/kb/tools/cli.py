@@ -23,7 +23,7 @@ from kb.model.dates import parse_iso_date
 from kb.model.load import built_url
 from kb.model.problems import summary
 from kb.model.site import Site, SiteConfigError, find_root, load_site
-from kb.tools import bench, csp, external_links, offline_zip, scaffold, search
+from kb.tools import bench, csp, engines, external_links, offline_zip, scaffold, search
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         site = load_site(args.root.resolve() if args.root else find_root())
         return args.handler(site, args)
     except (SiteConfigError, UsageError) as exc:
-        print(f"kb {args.command}: {exc}", file=sys.stderr)
+        print(f"kb {' '.join(filter(None, (args.command, getattr(args, 'kind', None))))}: {exc}", file=sys.stderr)
         return USAGE
 
 
@@ -98,6 +98,9 @@ def parser() -> argparse.ArgumentParser:
     policy = sub.add_parser("csp", help="print the Content-Security-Policy header line for a built site")
     policy.add_argument("site_dir", type=Path, help="the built site, e.g. site/")
     policy.set_defaults(handler=run_csp)
+
+    both = sub.add_parser("compare-engines", help="build with MkDocs and with ProperDocs; exit 1 if the sites differ")
+    both.set_defaults(handler=run_compare_engines)
 
     off = sub.add_parser("offline", help="build the offline edition as a zip that works from disk")
     off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
@@ -382,6 +385,24 @@ def run_csp(site: Site, args) -> int:
         raise UsageError(f"{args.site_dir} has no index.html: run `make build` first")
     print(csp.nginx_header(args.site_dir), end="")
     return OK
+
+
+def run_compare_engines(site: Site, args) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kb-engines-") as scratch:
+        try:
+            different, failure = engines.compare(site.root, Path(scratch))
+        except engines.EngineMissing as exc:
+            raise UsageError(str(exc)) from None
+    if failure:
+        print(f"kb compare-engines: {failure}", file=sys.stderr)
+        return PROBLEMS
+    for name in different:
+        print(f"site/{name}: differs between {' and '.join(engines.ENGINES)} beyond the generator tag")
+    print(f"kb compare-engines: {len(different) or 'no'} file{'s' if len(different) != 1 else ''} differ"
+          f"{'' if different else ' (only the generator tag does)'}.")
+    return PROBLEMS if different else OK
 
 
 def run_offline(site: Site, args) -> int:
