@@ -287,3 +287,13 @@ def test_pymdown_task_lists_look_as_compat_expects():
                              extension_configs={"pymdownx.tasklist": {"custom_checkbox": False}})
     signs = [m.group(1).strip() for m in compat.TASK_ITEM.finditer(html)]
     assert signs == ["Ett tecken"], broken("TASK_ITEM", f"pymdownx.tasklist writes {html!r}")
+
+
+def test_material_wraps_the_page_content_in_one_element(recorded):
+    _, out = recorded
+    page = (out / "index.html").read_text(encoding="utf-8")
+    opened = page.count(f"<{compat.CONTENT_ELEMENT} ")
+    start = page.index(f"<{compat.CONTENT_ELEMENT} ")
+    assert opened == 1 and "Hej." in page[start:page.index(f"</{compat.CONTENT_ELEMENT}>")], broken(
+        "CONTENT_ELEMENT", "the page's own text is no longer inside one such element")
+    assert 'class="md-header' in page[:start], broken("CONTENT_ELEMENT", "the header is inside it")

@@ -18,6 +18,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from kb.build import compat
 from kb.model.problems import Problem
 from kb.model.site import Site
 
@@ -25,7 +26,7 @@ SKIP_SCHEMES = ("mailto", "tel", "data", "javascript", "blob")
 SKIP_FOLDERS = {"assets", "search"}
 
 
-_TAG = re.compile(r"<(a|link|script|img|iframe|source|area)\b([^>]*)>|<(/?)article\b[^>]*>", re.I)
+_TAG = re.compile(rf"<(a|link|script|img|iframe|source|area)\b([^>]*)>|<(/?){compat.CONTENT_ELEMENT}\b[^>]*>", re.I)
 _ATTR = re.compile(r'(\w[\w:-]*)\s*=\s*"([^"]*)"')
 # A literal start (no leading \s or alternation) lets the regex engine skip ahead quickly;
 # the character before is checked by hand, so data-id="…" does not count. name="…" is an
