@@ -11,11 +11,11 @@ import posixpath
 import re
 from datetime import date
 
+from kb.build.listings import sort_key
 from kb.checks.contact_refs import CONTACT_SHORTCODE
 from kb.model import freshness
 from kb.model.contacts import Contact, parse_phone
 from kb.model.load import Content, PageFile
-from kb.build.listings import sort_key
 
 #: Where the generated contacts directory lives (the county lookup links into it).
 CONTACTS_DIRECTORY = "kontakter/index.md"
@@ -90,7 +90,8 @@ def contacts_directory(content: Content, lang: str, today: date) -> str:
         out += ["", f"### {region.label.get(lang)} {{#region-{region.id}}}", ""]
         counties = ", ".join(_county_name(ui, c, lang) for c in region.counties)
         out += [f"{ui.get('contacts_counties', lang)} {counties}", ""]
-        out += [contact_card(content, c, lang, today) + "\n" for c in content.contacts.contacts if c.region == region.id]
+        out += [contact_card(content, c, lang, today) + "\n"
+                for c in content.contacts.contacts if c.region == region.id]
     return "\n".join(out) + "\n"
 
 

@@ -11,6 +11,7 @@ import html
 from kb.build.listings import FOCUS_AREA_PAGES, url_of
 from kb.model.load import Content, PageFile
 
+
 def after_title(content: Content, page: PageFile | None, lang: str, directory_urls: bool = True) -> str:
     """The block under a page's title: a legislation page's statute box, a method's facts."""
     if page is None or page.meta is None:

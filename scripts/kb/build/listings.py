@@ -13,7 +13,6 @@ import posixpath
 
 from kb.model import translations
 from kb.model.load import Content, PageFile, built_url
-from kb.model.schema import PAGE_TYPES
 
 #: The order in which a focus area lists the pages tagged with it.
 LISTING_ORDER = ("manual_step", "guidance", "checklist", "method", "legislation", "page")

@@ -11,6 +11,7 @@ from kb.build.listings import relative_url
 from kb.model import freshness, translations
 from kb.model.load import Content, PageFile
 
+
 def review_notice(content: Content, page: PageFile, lang: str, today: date) -> dict[str, object]:
     """What the review partial shows: reviewed when and by whom, and the overdue warning."""
     meta = page.meta

@@ -121,7 +121,7 @@ def _load_data(content: Content, name: str, model: type, purpose: str):
     doc = read_yaml_file(path, content.site, content.problems)
     if doc is None:
         return None, None
-    value, problems = validate(model, doc, rel(path, content.site.root), languages=content.site.languages)
+    value, problems = validate(model, doc, rel(path, content.site.root), languages=content.site.complete_languages)
     content.problems.extend(problems)
     return value, doc
 
@@ -144,7 +144,8 @@ def _load_contacts(content: Content) -> None:
     doc = read_yaml_file(path, content.site, content.problems)
     if doc is None:
         return
-    items, problems = validate_items(Contact, doc, rel(path, content.site.root), "contacts", content.site.languages)
+    items, problems = validate_items(Contact, doc, rel(path, content.site.root), "contacts",
+                                     content.site.complete_languages)
     content.problems.extend(problems)
     content.contacts_doc = doc
     if items:
@@ -160,7 +161,7 @@ def _load_ui(content: Content) -> UiStrings | None:
             content.problems.append(Problem(rel(path, content.site.root), None, "is missing: the build's own texts"))
         return None
     doc = yamlio.YamlDoc({"strings": doc.data}, {("strings", *k): v for k, v in doc.lines.items()}, doc.duplicates)
-    ui, problems = validate(UiStrings, doc, rel(path, content.site.root), languages=content.site.languages)
+    ui, problems = validate(UiStrings, doc, rel(path, content.site.root), languages=content.site.complete_languages)
     content.problems.extend(problems)
     return ui
 
@@ -226,7 +227,7 @@ def _load_page(path: Path, site: Site) -> tuple[PageFile, list[Problem]]:
         else:
             add(Problem(page.rel, page.line_of("type"), f"unknown type '{page_type}': use one of {valid}"))
         return page, found
-    page.meta, problems = validate(model, page.doc, page.rel, split.front_line, site.languages)
+    page.meta, problems = validate(model, page.doc, page.rel, split.front_line, site.complete_languages)
     found.extend(p for p in problems if not _has_placeholder(page.text, p.line))
     return page, found
 

@@ -28,6 +28,13 @@ class Site:
     def default_language(self) -> str:
         return self.languages[0]
 
+    @property
+    def complete_languages(self) -> tuple[str, ...]:
+        """The default language and those every page must be translated into: every label
+        and glossary entry has a text in each. A further language falls back to the default."""
+        required = (lang for lang in self.translations_required if lang != self.default_language)
+        return (self.default_language, *required)
+
 
 class SiteConfigError(Exception):
     pass

@@ -120,7 +120,7 @@ def _fill(path: Path, rng: random.Random, lang: str) -> None:
 TRANSLATED = 0.9
 
 
-def make_corpus(root: Path, target: Path, pages: int, seed: int = 7) -> Path:
+def make_corpus(root: Path, target: Path, pages: int, today: date, seed: int = 7) -> Path:
     """A copy of the site with `pages` synthetic methods in both languages, made through
     the real template and scaffold, so the content model checks every one; most English
     pages are recorded as translated (`kb translations --record`)."""
@@ -140,8 +140,8 @@ def make_corpus(root: Path, target: Path, pages: int, seed: int = 7) -> Path:
         region = regions[number % len(regions)]
         areas = [str(rng.randint(1, 8)) for _ in range(rng.randint(1, 3))]
         title = f"Metod {number:05d} {rng.choice(WORDS['sv'])}"
-        swedish = scaffold.new_method(site, taxonomy, title, region, areas, "sv", date.today())
-        english = scaffold.new_method(site, taxonomy, title, region, areas, "en", date.today())
+        swedish = scaffold.new_method(site, taxonomy, title, region, areas, "sv", today)
+        english = scaffold.new_method(site, taxonomy, title, region, areas, "en", today)
         _fill(swedish, rng, "sv")
         _fill(english, rng, "en")
     content = load(site)
@@ -225,7 +225,7 @@ def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
         server.wait(timeout=30)
 
 
-def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5) -> dict:
+def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, today: date | None = None) -> dict:
     """Build, check and bare-build a synthetic corpus; one dict of measurements. The two
     builds take turns `repeat` times and the medians count: a shared machine's noise
     moves a single build by 10 to 30 percent. The ratio is the median of each turn's
@@ -234,7 +234,7 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5) -> d
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1795478400")
     env.pop("KB_DRAFTS", None)
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as scratch:
-        corpus = make_corpus(root, Path(scratch) / "site-src", pages)
+        corpus = make_corpus(root, Path(scratch) / "site-src", pages, today or date.today())
         if progress:
             print(f"  corpus: {pages} methods in two languages", file=sys.stderr)
         check_s = _timed([str(bin_dir / "kb"), "check"], corpus, env)

@@ -139,7 +139,7 @@ def _iso_date(value: str) -> date:
 
 def _today(args) -> date:
     """--today, else KB_TODAY (the tests' fixed day), else the clock."""
-    if args.today:
+    if getattr(args, "today", None):
         return args.today
     fixed = os.environ.get("KB_TODAY", "").strip()
     try:
@@ -175,7 +175,7 @@ def _changed(site: Site, content, base: str) -> tuple[frozenset[str], frozenset[
         return done.stdout
 
     merge_base = git("merge-base", base, "HEAD").strip()
-    names = git("diff", "--name-only", merge_base, "--").splitlines()
+    names = git("diff", "--name-only", "--relative", merge_base, "--").splitlines()
     names += git("ls-files", "--others", "--exclude-standard").splitlines()
     pages = frozenset(name for name in names if name.endswith(".md"))
     contacts_file = content.rel("data/contacts.yml")
@@ -369,7 +369,7 @@ def _bench_at_scale(site: Site, args) -> int:
     if args.pages < 1 or args.repeat < 1:
         raise UsageError("--pages and --repeat must be 1 or more")
     try:
-        measured = bench.build_at_scale(site.root, args.pages, _progress(), args.repeat)
+        measured = bench.build_at_scale(site.root, args.pages, _progress(), args.repeat, _today(args))
     except RuntimeError as exc:
         print(f"kb bench: {exc}", file=sys.stderr)
         return PROBLEMS
@@ -464,7 +464,7 @@ def render_schema(json_schema: dict) -> str:
 def run_schema(site: Site, args) -> int:
     folder = site.root / "schemas"
     stale = []
-    for name, json_schema in schema.json_schemas(site.languages).items():
+    for name, json_schema in schema.json_schemas(site.complete_languages).items():
         path, text = folder / name, render_schema(json_schema)
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current == text:
