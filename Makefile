@@ -43,9 +43,11 @@ serve-full: setup
 build: setup
 	$(BIN)/mkdocs build --strict --clean --site-dir site
 
-# Every content check, then a strict build into build/check-site: broken links, missing
-# anchors and cross-language links in the built HTML fail it, naming the page.
+# The workflows audited by zizmor (offline), every content check, then a strict build into
+# build/check-site: broken links, missing anchors and cross-language links in the built HTML
+# fail it, naming the page.
 check: setup
+	test ! -d .github/workflows || $(BIN)/zizmor --offline --strict-collection .github/workflows
 	$(BIN)/kb check
 	$(BIN)/mkdocs build --strict --quiet --clean --site-dir build/check-site
 
