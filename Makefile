@@ -14,7 +14,11 @@ POLL   ?=
 # Material prints a long notice about MkDocs 2 on every run; it is known and tracked.
 export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: every date a build writes comes from the last commit, not the clock.
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Outside a git checkout (a downloaded copy) there is no commit: the build uses today, not 1970.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .PHONY: setup serve serve-full build check test lint links bench offline new-method compare-engines clean
 

@@ -297,3 +297,35 @@ def test_material_wraps_the_page_content_in_one_element(recorded):
     assert opened == 1 and "Hej." in page[start:page.index(f"</{compat.CONTENT_ELEMENT}>")], broken(
         "CONTENT_ELEMENT", "the page's own text is no longer inside one such element")
     assert 'class="md-header' in page[:start], broken("CONTENT_ELEMENT", "the header is inside it")
+
+
+# --- the Content-Security-Policy (kb.build.content_policy) ----------------------------------
+
+
+def test_material_writes_the_inline_scripts_of_a_page_without_the_page(recorded):
+    from mkdocs.config import load_config
+
+    from kb.build.content_policy import inline_scripts
+
+    _, out = recorded
+    config = load_config(str(out.parent / "contract" / "mkdocs.yml"), hooks=[])
+    env = compat.skeleton_environment(config)
+    for name, url in (("index.html", ""), ("bara-svenska/index.html", "bara-svenska/"),
+                      ("en/bara-svenska/index.html", "en/bara-svenska/"), ("404.html", None)):
+        page = (out / name).read_text(encoding="utf-8")
+        if url is None:
+            base_url = compat.error_page_base_url(config)
+        else:
+            base_url = compat.page_base_url(SimpleNamespace(url=url))
+            assert base_url == compat.folder_base_url(len(Path(name).parent.parts)), broken(
+                "page_base_url", f"{name} has base_url {base_url}")
+        written, skeleton = inline_scripts(page), compat.page_skeleton(env, config, base_url)
+        assert written and set(written) == set(inline_scripts(skeleton)), broken(
+            "page_skeleton", f"{name} has inline scripts the theme does not write without a page: {written}")
+        head = page[page.index("<head>") + len("<head>"):page.index("</head>")]
+        assert head.lstrip().startswith(compat.HEAD_START) and head.index(compat.HEAD_START) < head.index(
+            "<script"), broken("HEAD_START", f"{name}'s head does not start with it, before any script")
+    worker = compat.search_worker_path(compat.page_skeleton(env, config, ""))
+    step = (out / "bara-svenska" / "index.html").read_text(encoding="utf-8")
+    assert f'"search": "{compat.theme_url(worker, SimpleNamespace(url="bara-svenska/"), "..")}"' in step, broken(
+        "search_worker_path", f"the page's __config does not name the worker {worker} as the theme's url filter would")

@@ -50,7 +50,8 @@ def test_scenarios_cover_every_kind_of_bad_input():
         "YAML syntax error", "unknown field", "is missing", "should be a whole number", "not a valid date",
         "in the future", "unknown focus_areas id", "template placeholder left in", "is already used by",
         "differs from the source page", "is not UTF-8 text", "<script> is not allowed", "event-handler",
-        "script URL", "appears twice", "has no front matter", "never closed", "unknown type",
+        "not an allowed address", "is plain text", "appears twice", "has no front matter", "never closed",
+        "unknown type",
         "refers to the list or mapping it is in",
     ):
         assert needle in messages, f"no scenario shows '{needle}'"

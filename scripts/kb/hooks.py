@@ -31,7 +31,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return current().page_content(html, page)
+    return current().page_content(html, page, config)
 
 
 def on_post_page(output, page, config):

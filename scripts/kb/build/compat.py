@@ -215,3 +215,82 @@ CONTENT_ELEMENT = "article"
 #: A task list item as pymdown-extensions 13.1's tasklist (custom_checkbox: false) writes it.
 TASK_ITEM = re.compile(
     r'<li class="task-list-item">\s*<input type="checkbox" disabled(?:="disabled")?\s*/?>(.*?)</li>', re.S)
+
+
+# --- the Content-Security-Policy: the inline scripts the theme writes ---------------------
+# Tested with MkDocs 1.6.1 and Material 9.8.1. kb.build.content_policy hashes the inline
+# scripts of a page rendered by the theme without any page (as MkDocs renders 404.html), so
+# that no text of a page or of data/ can ever be hashed into the policy.
+
+#: What Material 9.8.1's base.html writes first in <head>, before anything from a page's
+#: front matter and before any script: a page's policy goes right after it.
+HEAD_START = '<meta charset="utf-8">'
+
+#: The template every page of Material 9.8.1 is rendered with (overrides/main.html extends
+#: Material's base.html, which writes the inline scripts).
+PAGE_TEMPLATE = "main.html"
+
+
+def skeleton_environment(config):
+    """The theme's templates (overrides/ first, then Material) as MkDocs 1.6.1's
+    Theme.get_env() loads them, except that an edited template is read again (`make
+    serve`) and a global that hooks or plugins add in on_env (kb_ui, the contact cards,
+    static-i18n's) is left undefined and renders as nothing."""
+    import jinja2
+
+    return config.theme.get_env().overlay(undefined=jinja2.ChainableUndefined, auto_reload=True)
+
+
+def page_skeleton(env, config, base_url: str) -> str:
+    """PAGE_TEMPLATE rendered as MkDocs 1.6.1 renders a theme template that has no page
+    (mkdocs.commands.build.get_context with page None, as for 404.html), for a page whose
+    `base_url` is given: the templates and mkdocs.yml, and no page's text, no navigation,
+    no data/. Material 9.8.1's base.html writes its inline scripts without looking at the
+    page (partials/javascripts/base.html in <head>, which names base_url, and content.html
+    after the article; announce, outdated, consent, palette and analytics ones when
+    mkdocs.yml turns them on), so a page with this base_url has no other theme script."""
+    from mkdocs.commands.build import get_context
+
+    context = get_context(None, [], config, base_url=base_url)
+    return env.get_template(PAGE_TEMPLATE).render(context)
+
+
+def page_base_url(page) -> str:
+    """The `base_url` MkDocs 1.6.1 gives a page's templates (get_context): the way back to
+    the site's root from the page's URL, "." for the root, "../.." two folders down."""
+    from mkdocs.utils import get_relative_url
+
+    return get_relative_url(".", page.url)
+
+
+def error_page_base_url(config) -> str:
+    """The `base_url` MkDocs 1.6.1 gives an error page's template (404.html): the path of
+    site_url, so that the page works at any missing address."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(config.site_url or "/").path
+
+
+def folder_base_url(depth: int) -> str:
+    """The `base_url` of a page written `depth` folders below the site's root: what
+    page_base_url gives a page at that depth, with directory URLs or without."""
+    return "/".join([".."] * depth) or "."
+
+
+def theme_url(path: str, page, base_url: str) -> str:
+    """A site path as MkDocs 1.6.1's `url` template filter writes it on a page (relative to
+    the page) or, without a page, under base_url."""
+    from mkdocs.utils import normalize_url
+
+    return normalize_url(path, page=page, base=base_url)
+
+
+_CONFIG_SCRIPT = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+
+
+def search_worker_path(skeleton_html: str) -> str:
+    """The search worker's path as Material 9.8.1's base.html names it in the `search` key of
+    `<script id="__config">` (page_skeleton with base_url "" gives it relative to the site's
+    root). Its bundle starts the worker with `new Worker(config.search)`: under file:// the
+    offline edition's iframe-worker shim writes this URL into the script it runs."""
+    return json.loads(_CONFIG_SCRIPT.search(skeleton_html).group(1))["search"]

@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from kb.build.listings import sort_key
-from kb.checks.contact_refs import CONTACT_SHORTCODE
+from kb.checks.contact_refs import CONTACT_SHORTCODE, HELPLINE  # the safe fallback every warning points to
 from kb.model import freshness
 from kb.model.contacts import Contact, parse_phone
 from kb.model.load import Content, PageFile
@@ -21,7 +21,6 @@ from kb.model.load import Content, PageFile
 CONTACTS_DIRECTORY = "kontakter/index.md"
 
 
-HELPLINE = "stodtelefonen"  # the safe fallback every warning points to
 
 
 def helpline_facts(content: Content, lang: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from datetime import date
 
 from kb.build import contact_cards, facts, listings, notices, page_html
 from kb.build.listings import Deferred
+from kb.checks.allowlist import Removal, sanitize
 from kb.model.load import Content, PageFile
 
 
@@ -49,16 +50,18 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     return text + notices.abbreviations(content, lang, text)
 
 
-def html(page_html_text: str, meta: dict) -> str:
-    """The page's HTML from Markdown: checklist boxes labelled, external links marked, and a
-    marker where the facts or statute box goes once search has indexed the page (the index
-    gets their text from search_index.split_index)."""
-    page_html_text = page_html.mark_external_links(page_html.label_task_lists(page_html_text))
+def html(page_html_text: str, meta: dict) -> tuple[str, tuple[Removal, ...]]:
+    """The page's HTML from Markdown, through the allowlist first (with what it removed):
+    then checklist boxes labelled, external links marked, and a marker where the facts or
+    statute box goes once search has indexed the page (the index gets their text from
+    search_index.split_index)."""
+    sanitized = sanitize(page_html_text)
+    page_html_text = page_html.mark_external_links(page_html.label_task_lists(sanitized.html))
     block = meta.get("kb_after_title", "")
     if block:
         marker = meta["kb_deferred"].place(page_html.mark_external_links(block)).strip()
         page_html_text = page_html.insert_after_title(page_html_text, marker)
-    return page_html_text
+    return page_html_text, sanitized.removed
 
 
 def output(page_output: str, meta: dict) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 
 from kb.checks import (
     contact_refs,
+    file_types,
     future_dates,
     html_safety,
     markdown_links,
@@ -17,6 +18,7 @@ from kb.checks import (
     taxonomy_refs,
     titles,
     translation_match,
+    ui_texts,
     vetting,
 )
 from kb.checks.scope import Scope
@@ -28,6 +30,7 @@ Check = Callable[[Content, Scope], Iterable[Problem]]
 ALL: list[Check] = [
     placeholders.check,
     html_safety.check,
+    file_types.check,
     markdown_links.check,
     taxonomy_refs.check,
     future_dates.check,
@@ -35,6 +38,7 @@ ALL: list[Check] = [
     translation_match.check,
     vetting.check,
     contact_refs.check,
+    ui_texts.check,
     overdue.check,
 ]
 

@@ -1,4 +1,5 @@
-"""Contacts fit the taxonomy, every region has its coordinator, and pages name only real contacts."""
+"""Contacts fit the taxonomy, every region has its coordinator, the helpline the site's
+warnings point to is there, and pages name only real contacts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from kb.checks.scope import Scope
 from kb.model.load import Content
 from kb.model.problems import Problem
 
-CONTACT_SHORTCODE = re.compile(r"\[\[contact:([^\]]*)\]\]")
+#: [[contact:id]]; the id stops at any bracket, so a line of unclosed shortcodes is read once.
+CONTACT_SHORTCODE = re.compile(r"\[\[contact:([^\[\]]*)\]\]")
+
+#: The contact every overdue or unverified warning and every printed page tells readers to
+#: call; kb.build.contact_cards looks it up by this id.
+HELPLINE = "stodtelefonen"
 
 
 def check(content: Content, scope: Scope) -> Iterator[Problem]:
@@ -21,6 +27,7 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
     regions = content.taxonomy.ids("regions") if content.taxonomy else []
     counties = [c.id for r in content.taxonomy.regions for c in r.counties] if content.taxonomy else []
     yield from _unique_ids(doc, path)
+    yield from _helpline(contacts, doc, path, content)
     for contact in contacts.contacts:
         if contact.kind == "regional" and not contact.region:
             yield Problem(path, content.contact_line(contact.id),
@@ -45,6 +52,33 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
                 if match.group(1).strip() not in known:
                     yield Problem(page.rel, number,
                                   f"unknown contact '{match.group(1)}' in [[contact:…]]: use one of {', '.join(known)}")
+
+
+def _helpline(contacts, doc, path: str, content: Content) -> Iterator[Problem]:
+    """The build writes the helpline's name and first number into warnings and printouts."""
+    helpline = contacts.get(HELPLINE)
+    if helpline is not None:
+        if not helpline.phones:
+            yield Problem(path, content.contact_line(HELPLINE),
+                          f"the helpline '{HELPLINE}' needs a phone number (phones:): every overdue or "
+                          "unverified warning on the site tells readers to call it")
+        return
+    raw = doc.data.get("contacts") if isinstance(doc.data, dict) else None
+    items = raw if isinstance(raw, list) else []
+    if any(isinstance(item, dict) and item.get("id") == HELPLINE for item in items):
+        return  # there, with problems of its own, reported where they are
+    others = [(index, item.get("id")) for index, item in enumerate(items)
+              if isinstance(item, dict) and item.get("kind") == "helpline"]
+    if others:
+        index, other = others[0]
+        yield Problem(path, doc.line_of(("contacts", index, "id")),
+                      f"the helpline's id must stay '{HELPLINE}': every overdue or unverified warning and every "
+                      f"printed page looks it up by that id; change '{other}' back to {HELPLINE}")
+    else:
+        yield Problem(path, doc.line_of(("contacts",)),
+                      f"the helpline '{HELPLINE}' is missing: every overdue or unverified warning and every printed "
+                      f"page tells readers to call it; add it back (id: {HELPLINE}, kind: helpline, with its phone "
+                      "number)")
 
 
 def _unique_ids(doc, path: str) -> Iterator[Problem]:

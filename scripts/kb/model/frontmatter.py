@@ -27,11 +27,21 @@ def decode(raw: bytes) -> str:
 
 
 def split(text: str) -> Split:
+    """Front matter as MkDocs reads it: '---' on the first line and '---' or '...' on a
+    later one, each at the line's start and followed by nothing but spaces or tabs. Where
+    MkDocs would see no front matter (it would show the block as text), this says so."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if lines[0].rstrip(" \t") != "---":
+        if lines[0].strip() == "---":
+            raise FrontMatterError(1, "the front matter's opening '---' must start the line and be followed by "
+                                      "nothing but spaces: remove what stands before or after it")
         return Split(None, 1, text, 1)
     for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
+        if lines[i].rstrip(" \t") in ("---", "..."):
+            if i == len(lines) - 1:
+                raise FrontMatterError(i + 1, "the front matter's closing '---' is the file's last line without a "
+                                              "line break after it, so the build would show the block as text: "
+                                              "press Enter at its end")
             return Split("\n".join(lines[1:i]), 2, "\n".join(lines[i + 1 :]), i + 2)
     raise FrontMatterError(1, "the front matter that starts here is never closed: add a line with --- after it")
 

@@ -6,11 +6,13 @@ so editors and the checks agree by construction.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,11 +24,38 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kb.model import urls
 from kb.model.dates import parse_iso_date
 
+_MARKDOWN_TARGET = re.compile(r"\]\(\s*<?\s*([^)\s>]*)")
+
+
+def _plain_text(value: str) -> str:
+    """Front matter and data reach pages and templates as text: no markup, and a Markdown
+    link only to an address a page may link to."""
+    if "<" in value or ">" in value:
+        raise ValueError("is plain text: remove '<' and '>' (HTML is not allowed here; write 'under 18', "
+                         "not '< 18')")
+    for target in _MARKDOWN_TARGET.findall(value):
+        if urls.scheme(target) not in (None, *urls.LINK_SCHEMES) or target.startswith("//"):
+            raise ValueError(f"links to '{target}', which is not an allowed address: use https://, mailto:, "
+                             "tel: or a page of this site")
+    return value
+
+
+def _https_url(value: str) -> str:
+    """An https:// address with a host, as a browser would read it (tabs, newlines and
+    character references cannot disguise another scheme)."""
+    cleaned = urls.as_browser_reads(value)
+    if urls.scheme(cleaned) != "https" or not re.match(r"^https://[^/\s?#]+(?:[/?#]\S*)?$", cleaned, re.IGNORECASE):
+        raise ValueError(f"'{value}' is not an https:// address: write the full address, starting with https://")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://[^\s]+$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_plain_text)]
+HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://[^\s]+$"),
+                     AfterValidator(_https_url)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Status = Literal["draft", "review", "vetted"]
 
@@ -141,9 +170,16 @@ class UiStrings(BaseModel):
     strings: dict[str, Labels]
 
     def get(self, key: str, lang: str, **values: object) -> str:
-        """The text in lang; {placeholders} are filled when values are given, else left for the browser."""
-        text = self.strings[key].get(lang)
+        """The text in lang, for HTML; {placeholders} are filled when values are given, else
+        left for the browser. Markup in it is shown as text (kb check refuses it anyway)."""
+        text = as_html_text(self.strings[key].get(lang))
         return text.format(**values) if values else text
+
+
+def as_html_text(text: str) -> str:
+    """Text that reaches HTML as it is: markup characters become entities. Only when there
+    are any, so the output of text without them stays byte for byte the same."""
+    return html.escape(text) if "<" in text or ">" in text or '"' in text else text
 
 
 # --- glossary -------------------------------------------------------------------------

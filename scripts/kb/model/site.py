@@ -53,18 +53,33 @@ def find_root(start: Path | None = None) -> Path:
 def load_site(root: Path, config: dict | None = None) -> Site:
     """config: an already loaded mkdocs config (from the hooks); otherwise mkdocs.yml is read."""
     if config is None:
-        path = root / "mkdocs.yml"
-        try:
-            config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise SiteConfigError(f"{path}: cannot be read: {exc}") from None
-    docs_dir = Path(config.get("docs_dir") or "docs")
+        config = read_config(root)
+    try:
+        docs_dir = Path(config.get("docs_dir") or "docs")
+        languages = _languages(config)
+        extra = config.get("extra") or {}
+        required = extra.get("translations_required") or ()
+        required = (required,) if isinstance(required, str) else tuple(str(lang) for lang in required)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise SiteConfigError(f"mkdocs.yml: cannot be read ({type(exc).__name__}: {exc}): check docs_dir, extra and "
+                              "the i18n plugin's languages (each '- locale: sv', one with 'default: true')") from None
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
-    languages = _languages(config)
-    extra = config.get("extra") or {}
-    required = tuple(extra.get("translations_required") or ())
     return Site(root, docs_dir, root / "data", languages, required)
+
+
+def read_config(root: Path) -> dict:
+    """mkdocs.yml as data, or a SiteConfigError that says why it cannot be read."""
+    path = root / "mkdocs.yml"
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as exc:  # ValueError: not UTF-8
+        reason = (exc.strerror if isinstance(exc, OSError) else "it is nested too deeply"
+                  if isinstance(exc, RecursionError) else " ".join(str(exc).split()))
+        raise SiteConfigError(f"{path}: cannot be read: {reason}") from None
+    if not isinstance(config, dict):
+        raise SiteConfigError(f"{path}: should be 'key: value' lines (the MkDocs configuration)")
+    return config
 
 
 def _languages(config: dict) -> tuple[str, ...]:
@@ -81,6 +96,24 @@ def _languages(config: dict) -> tuple[str, ...]:
         raise SiteConfigError("mkdocs.yml: the i18n plugin with its languages is missing")
     langs = i18n["languages"] if isinstance(i18n, dict) else i18n.languages
     entries = [dict(x) if not isinstance(x, dict) else x for x in langs]
-    default = [e["locale"] for e in entries if e.get("default")]
-    others = [e["locale"] for e in entries if not e.get("default")]
+    default = [str(e["locale"]) for e in entries if e.get("default")]
+    others = [str(e["locale"]) for e in entries if not e.get("default")]
+    if not default + others:
+        raise SiteConfigError("mkdocs.yml: the i18n plugin lists no languages: add '- locale: sv' with "
+                              "'default: true'")
     return tuple(default + others)
+
+
+def markdown_extensions(root: Path) -> list[tuple[str, dict]]:
+    """mkdocs.yml's Markdown extensions with their options, so a check renders a page's
+    Markdown as the build does."""
+    config = read_config(root)
+    found = []
+    entries = config.get("markdown_extensions") or []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            found += [(str(name), dict(options) if isinstance(options, dict) else {})
+                      for name, options in entry.items()]
+        else:
+            found.append((str(entry), {}))
+    return found

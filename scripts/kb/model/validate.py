@@ -114,6 +114,7 @@ def _message(model: type[BaseModel], loc: tuple, error: dict, at: tuple = ()) ->
 
 _PATTERN_HINTS = {
     "url": "a full address starting with https://",
+    "web": "a full address starting with https://",
     "sfs": "an SFS number such as 1962:700",
     "section": "a section number such as 11 or 1 a",
     "source_revision": "the 12-character revision that `kb translations` prints",

@@ -246,19 +246,35 @@ def run_translations(site: Site, args) -> int:
 
 
 def _record_revisions(site: Site, content, files: list[str]) -> int:
-    """Write each translation's source_revision, so it counts as up to date with its source."""
-    wrong = []
+    """Write each translation's source_revision, so it counts as up to date with its source.
+    Each file is written whole or not at all; a file that cannot be recorded is named with
+    the reason (exit 1 for a problem in it, 2 for a file that is not a translation)."""
+    pages = {p.path.resolve(): p for p in content.pages}
+    wrong, failed = [], False
     for name in files:
         path = (Path.cwd() / name).resolve()
-        page = next((p for p in content.pages if p.path.resolve() == path), None)
+        page = pages.get(path)
         source = content.page(page.key, site.default_language) if page else None
-        if page is None or page.lang == site.default_language or source is None or source.meta is None:
-            wrong.append(name)
-            continue
-        print(f"{page.rel}: source_revision: {translations.record(page, source)}")
+        if page is None:
+            wrong.append(f"{name}: no such file" if not path.exists() else
+                         f"{name}: not a page under {content.rel(site.docs_dir.name)}/ (a .md file)")
+        elif page.lang == site.default_language:
+            wrong.append(f"{name}: a page in the default language ({page.lang}), not a translation: record its "
+                         f"translation, e.g. {page.rel.removesuffix('.md')}.{site.languages[-1]}.md")
+        elif source is None:
+            wrong.append(f"{name}: its source page {content.rel(site.docs_dir.name + '/' + page.key)} does "
+                         "not exist, so there is nothing to match")
+        elif source.meta is None:
+            wrong.append(f"{name}: its source page {source.rel} has problems: fix them first (`kb check`)")
+        else:
+            try:
+                print(f"{page.rel}: source_revision: {translations.record(page, source)}")
+            except translations.RecordError as exc:
+                print(f"{page.rel}:{exc.line}: {exc.message}" if exc.line else f"{page.rel}: {exc.message}")
+                failed = True
     if wrong:
-        raise UsageError("; ".join(f"{name}: not a translation of an existing, valid page" for name in wrong))
-    return OK
+        raise UsageError("; ".join(wrong))
+    return PROBLEMS if failed else OK
 
 
 # --- kb search --------------------------------------------------------------------------
@@ -292,12 +308,62 @@ def _search_index(site: Site, site_dir: Path, lang: str):
 
 
 def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_json: bool) -> int:
-    import yaml
+    """The quality suite: a list of cases, each a query in a language and the pages it should
+    find. A suite that is not one is a usage error, each mistake named at its line."""
+    from kb.model import frontmatter, yamlio
 
     try:
-        cases = yaml.safe_load(suite.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"{suite}: cannot be read: {exc}") from None
+        raw = suite.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{suite}: cannot be read: {exc.strerror}") from None
+    mistakes: list[tuple[int | None, str]] = []
+    cases: list = []
+    try:
+        doc = yamlio.load(frontmatter.decode(raw))
+        cases = doc.data
+    except UnicodeDecodeError as exc:
+        mistakes.append((frontmatter.bad_utf8_line(raw, exc), "is not UTF-8 text: save it with UTF-8 encoding"))
+    except yamlio.YamlError as exc:
+        mistakes.append((exc.line, exc.message))
+    fields = {"query": "the words to search for", "lang": f"one of {', '.join(site.languages)}",
+              "expect": "a list of the page keys it should find, e.g. [manual/steg-2-akut-skydd.md]"}
+    if not mistakes and not (isinstance(cases, list) and cases):
+        mistakes.append((1, "should be a list of cases, each starting with '- query:' and with lang and expect"))
+    elif not mistakes:
+        for number, case in enumerate(cases, start=1):
+            line = doc.line_of((number - 1,), 1)
+            if not isinstance(case, dict):
+                mistakes.append((line, f"case {number} should be 'query:', 'lang:' and 'expect:' lines"))
+                continue
+            for key in sorted(set(case) - {*fields, "browser"}, key=str):
+                mistakes.append((doc.line_of((number - 1, key), line),
+                                 f"case {number}: unknown field '{key}': use query, lang, expect and browser"))
+            for key, what in fields.items():
+                if key not in case:
+                    mistakes.append((line, f"case {number} has no '{key}': add {what}"))
+            query, lang, expect = case.get("query"), case.get("lang"), case.get("expect")
+            if "query" in case and not (isinstance(query, str) and query.strip()):
+                mistakes.append((doc.line_of((number - 1, "query"), line), f"case {number}: 'query' should be text"))
+            if "lang" in case and lang not in site.languages:
+                mistakes.append((doc.line_of((number - 1, "lang"), line),
+                                 f"case {number}: 'lang' is '{lang}': use {fields['lang']}"))
+            if "expect" in case:
+                at = doc.line_of((number - 1, "expect"), line)
+                if not (isinstance(expect, list) and expect and all(isinstance(k, str) for k in expect)):
+                    mistakes.append((at, f"case {number}: 'expect' should be {fields['expect']}"))
+                else:
+                    mistakes += [(at, f"case {number}: 'expect' names {key}, which is no page in "
+                                      f"{site.docs_dir.name}/: use a page's path there, e.g. index.md")
+                                 for key in expect if "\x00" in key or not (site.docs_dir / key).is_file()]
+            if not isinstance(case.get("browser", False), bool):
+                mistakes.append((doc.line_of((number - 1, "browser"), line),
+                                 f"case {number}: 'browser' should be true or false"))
+    if mistakes:
+        for line, message in sorted(mistakes, key=lambda mistake: mistake[0] or 0):
+            print(f"{suite}:{line}: {message}" if line else f"{suite}: {message}", file=sys.stderr)
+        print(f"kb search: {suite} is not a search-quality suite: fix the {len(mistakes)} "
+              f"mistake{'s' if len(mistakes) != 1 else ''} above", file=sys.stderr)
+        return USAGE
     report, failed = {}, False
     for lang in site.languages:
         mine = [c for c in cases if c.get("lang") == lang]
@@ -383,8 +449,7 @@ def _bench_at_scale(site: Site, args) -> int:
 def run_csp(site: Site, args) -> int:
     if not (args.site_dir / "index.html").is_file():
         raise UsageError(f"{args.site_dir} has no index.html: run `make build` first")
-    print(csp.nginx_header(args.site_dir), end="")
-    return OK
+    return csp.write_header(site.root, args.site_dir)
 
 
 def run_compare_engines(site: Site, args) -> int:
