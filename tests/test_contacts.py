@@ -139,8 +139,12 @@ def test_contacts_directory_and_county_lookup_in_both_languages(built_site):
                 link_cell = rf"<td><a href=\"\.\./#region-{region['id']}\""
                 row = re.search(rf"<tr>\s*{county_cell}\s*{region_cell}\s*{link_cell}", lookup)
                 assert row, f"{county['id']} not mapped to {region['id']} in the {lang} lookup"
+        contacts = yaml.safe_load((ROOT / "data" / "contacts.yml").read_text(encoding="utf-8"))["contacts"]
+        confirmed = sum(1 for contact in contacts if contact["confirmed"])
+        assert 0 < confirmed < len(contacts), "the shipped data has contacts of both kinds"
         verified_lines = re.findall(r'class="kb-verified"', directory)
-        assert len(verified_lines) == directory.count('class="kb-contact"'), "every contact says when it was verified"
+        assert len(verified_lines) == confirmed, "a confirmed contact says when it was verified, and only that one"
+        assert directory.count('class="kb-unverified"') == len(contacts) - confirmed
 
 
 def test_unverified_contacts_are_marked_on_the_site(built_site):

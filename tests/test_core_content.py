@@ -56,7 +56,8 @@ def test_every_page_marks_checklist_signs_as_not_decisive(content):
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
-def test_legislation_pages_show_statute_and_date_checked(content, built_site, prefix):
+def test_legislation_pages_show_statute_and_whether_a_person_checked_it(content, built_site, prefix):
+    """A check date only with the role that checked; otherwise the box says it is unchecked."""
     lang = "en" if prefix else "sv"
     for page in pages_of(content, "legislation", "sv"):
         statute = page.meta.statute
@@ -65,7 +66,11 @@ def test_legislation_pages_show_statute_and_date_checked(content, built_site, pr
         assert box, f"no statute box on {prefix}{page.key} ({lang})"
         chapter = f"{statute.chapter} kap. " if statute.chapter else ""
         assert f"({statute.sfs}) {chapter}{statute.section} §" in box.group(1)
-        assert statute.checked_on.isoformat() in box.group(1)
+        if statute.checked:
+            assert f"{statute.checked_on.isoformat()}, {'by' if prefix else 'av'} {statute.checked_by}" in box.group(1)
+        else:
+            assert ("not yet been checked" if prefix else "ännu inte kontrollerats") in box.group(1)
+            assert re.search(r"\d{4}-\d{2}-\d{2}", box.group(1)) is None, "a date nobody checked"
         assert f'href="{statute.url}"' in box.group(1)
 
 

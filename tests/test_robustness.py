@@ -251,7 +251,7 @@ def test_a_missing_ui_text_or_an_unfilled_placeholder_is_reported_at_its_line(tm
     ui = _edit_ui(
         project,
         ("contact_phone:", "contact_phon:"),  # a misspelling: the build asks for contact_phone
-        ("statute_checked:\n  sv: Senast kontrollerad\n  en: Last checked\n", ""),  # gone
+        ("statute_checked:\n  sv: Kontroll mot lagtexten\n  en: Checked against the law\n", ""),  # gone
         ("Senast kontrollerad {date} av {role}.", "Senast kontrollerad {datum} av {role}."),
         ("Last reviewed on {date} by {owner}.", "Last reviewed on {date by {owner}."),
         ("Inga sidor är ännu kopplade", "Inga {sidor} är ännu kopplade"),

@@ -73,9 +73,9 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     hidden = "" if now == "overdue" else " hidden"
     parts.append(f'<p class="kb-overdue"{hidden}><strong>'
                  f'{ui.get("contact_overdue", lang, date=due.isoformat(), **helpline)}</strong></p>')
-    role = e(contact.verified_by)
-    verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=role)
-    parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
+    if contact.confirmed:  # a contact still to be verified claims no check
+        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=e(contact.verified_by))
+        parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
     parts.append("</div>")
     return "\n".join(parts)
 

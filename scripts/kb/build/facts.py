@@ -30,7 +30,9 @@ def statute_box(content: Content, page: PageFile, lang: str) -> str:
     cite = f"{statute.name} ({statute.sfs}) {chapter}{statute.section} §"
     rows = [(ui.get("statute_provision", lang), e(cite)),
             (ui.get("statute_official_text", lang), f'<a href="{e(statute.url)}">{e(statute.url)}</a>'),
-            (ui.get("statute_checked", lang), statute.checked_on.isoformat())]
+            (ui.get("statute_checked", lang),
+             ui.get("statute_checked_by", lang, date=statute.checked_on.isoformat(), role=e(statute.checked_by))
+             if statute.checked else f"<strong>{ui.get('statute_unchecked', lang)}</strong>")]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return f'<dl class="kb-statute" lang="{lang}">{items}</dl>\n'
 

@@ -64,6 +64,8 @@ TEXTS: dict[str, UiText] = {
     "statute_provision": _text(),
     "statute_official_text": _text(),
     "statute_checked": _text(),
+    "statute_checked_by": _text("date", "role"),
+    "statute_unchecked": _text(),
     **{f"status_{status}": _text() for status in get_args(Status) if status != "vetted"},
     "method_regions": _text(),
     "method_target_groups": _text(),

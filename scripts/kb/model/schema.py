@@ -226,14 +226,33 @@ class Glossary(Strict):
 # --- pages ----------------------------------------------------------------------------
 
 
-class Source(Strict):
+class Checked(Strict):
+    """A claim that a person compared this with its source: the day, and the role of who did.
+    A date alone would claim a check nobody answers for."""
+
+    checked_on: IsoDate | None = Field(default=None, description="When a person compared it with the source")
+    checked_by: Text | None = Field(default=None, description="The role of the person who did, e.g. Redaktionen")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Checked:
+        if (self.checked_on is None) != (self.checked_by is None):
+            raise ValueError("checked_on and checked_by go together: write the date only with the role of the "
+                             "person who compared it with the official text that day, or leave both out")
+        return self
+
+    @property
+    def checked(self) -> bool:
+        return self.checked_on is not None
+
+
+class Source(Checked):
     title: Text
     url: HttpsUrl
-    checked_on: IsoDate | None = None
 
 
-class Statute(Strict):
-    """The provision a legislation summary is about, and when it was last checked."""
+class Statute(Checked):
+    """The provision a legislation summary is about, and whether a person has checked the
+    summary against the official text (checked_on and checked_by, or neither)."""
 
     name: Text = Field(description="The act, e.g. Brottsbalken")
     sfs: Annotated[str, StringConstraints(pattern=r"^\d{4}:\d{1,4}$")] = Field(
@@ -244,7 +263,6 @@ class Statute(Strict):
         description="Section (paragraf), e.g. 1 a"
     )
     url: HttpsUrl = Field(description="The official consolidated text")
-    checked_on: IsoDate = Field(description="When the summary was last checked against the official text")
 
 
 class PageBase(Strict):
@@ -286,7 +304,8 @@ class GuidancePage(PageBase):
 
 class LegislationPage(PageBase):
     type: Literal["legislation"]
-    statute: Statute = Field(description="the provision: name, sfs, chapter, section, url, checked_on")
+    statute: Statute = Field(description="the provision: name, sfs, chapter, section, url, and checked_on with "
+                                         "checked_by once a person has compared the summary with the official text")
 
 
 class FocusAreaPage(PageBase):
