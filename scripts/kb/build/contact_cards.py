@@ -122,3 +122,14 @@ def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today:
         return contact_card(content, contact, lang, today) if contact else match.group(0)
 
     return CONTACT_SHORTCODE.sub(card, markdown)
+
+
+PUBLISHER_SHORTCODE = re.compile(r"\[\[publisher:(name|email)\]\]")
+
+
+def expand_publisher(content: Content, markdown: str) -> str:
+    """[[publisher:name]] and [[publisher:email]]: the publisher is declared once, in mkdocs.yml."""
+    if "[[publisher:" not in markdown:
+        return markdown
+    name, email, _ = content.site.publisher
+    return PUBLISHER_SHORTCODE.sub(lambda m: name if m.group(1) == "name" else f"[{email}](mailto:{email})", markdown)

@@ -43,7 +43,7 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     if source is not None and source.meta is not None:
         meta["kb_review"] = notices.review_notice(content, source, lang, today)
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
-    text = contact_cards.expand_contact_shortcodes(content, text, lang, today)
+    text = contact_cards.expand_publisher(content, contact_cards.expand_contact_shortcodes(content, text, lang, today))
     text = notices.translation_notices(content, key, lang, file_lang, url, text)
     deferred = meta["kb_deferred"] = Deferred()
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)

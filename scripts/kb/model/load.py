@@ -12,7 +12,7 @@ from pathlib import Path
 from kb.model import frontmatter, yamlio
 from kb.model.contacts import Contact, Contacts
 from kb.model.problems import Problem, rel
-from kb.model.schema import PAGE_TYPES, Glossary, PageBase, Taxonomy, UiStrings
+from kb.model.schema import PAGE_TYPES, Glossary, PageBase, Taxonomy, Terminology, UiStrings
 from kb.model.site import Site
 from kb.model.validate import validate, validate_items
 
@@ -47,6 +47,8 @@ class Content:
     taxonomy_doc: yamlio.YamlDoc | None = None
     glossary: Glossary | None = None
     glossary_doc: yamlio.YamlDoc | None = None
+    terminology: Terminology | None = None
+    terminology_doc: yamlio.YamlDoc | None = None
     ui: UiStrings | None = None
     ui_doc: yamlio.YamlDoc | None = None  # data/ui.yml as written: its keys and their lines
     contacts: Contacts | None = None
@@ -337,6 +339,8 @@ def _load_data_files(content: Content) -> None:
         content, "taxonomy.yml", Taxonomy, "the taxonomy every page refers to")
     content.glossary, content.glossary_doc = _load_data(
         content, "glossary.yml", Glossary, "the glossary that explains terms and abbreviations")
+    content.terminology, content.terminology_doc = _load_data(
+        content, "terms.yml", Terminology, "the house terms every page is checked against")
     content.ui = _load_ui(content)
     _load_contacts(content)
 

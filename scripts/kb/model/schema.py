@@ -217,6 +217,21 @@ class GlossaryTerm(Strict):
             rf"(?<!\w){re.escape(self.abbreviation)}(?!\w)", text) is not None
 
 
+class HouseTerm(Strict):
+    """One concept's house term in one language, and the words it replaces."""
+
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+    use: Text
+    avoid: list[Text] = Field(min_length=1)
+    unless: list[Text] = Field(default_factory=list, description="words that make a line an exception")
+
+
+class Terminology(Strict):
+    """data/terms.yml: the content brief's term table, checked on every page."""
+
+    terms: list[HouseTerm] = Field(min_length=1)
+
+
 class Glossary(Strict):
     """data/glossary.yml: terms with Swedish and English names, definitions and abbreviations."""
 

@@ -23,6 +23,7 @@ class Site:
     data_dir: Path
     languages: tuple[str, ...]  # the default language first
     translations_required: tuple[str, ...] = ()  # languages every page must be translated into
+    publisher: tuple[str, str, bool] = ("", "", False)  # name, e-mail, decided (mkdocs.yml extra.publisher)
 
     @property
     def default_language(self) -> str:
@@ -65,7 +66,9 @@ def load_site(root: Path, config: dict | None = None) -> Site:
                               "the i18n plugin's languages (each '- locale: sv', one with 'default: true')") from None
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
-    return Site(root, docs_dir, root / "data", languages, required)
+    publisher = extra.get("publisher") if isinstance(extra.get("publisher"), dict) else {}
+    declared = (str(publisher.get("name") or ""), str(publisher.get("email") or ""), publisher.get("decided") is True)
+    return Site(root, docs_dir, root / "data", languages, required, declared)
 
 
 def read_config(root: Path) -> dict:

@@ -23,7 +23,7 @@ from kb.model.dates import parse_iso_date
 from kb.model.load import built_url
 from kb.model.problems import summary
 from kb.model.site import Site, SiteConfigError, find_root, load_site
-from kb.tools import bench, csp, engines, external_links, offline_zip, scaffold, search
+from kb.tools import bench, csp, engines, external_links, offline_zip, release, scaffold, search
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -54,6 +54,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--changed-since", metavar="REF",
                        help="a pull request's base (e.g. origin/main): rules about dates look only at the pages and "
                             "contacts changed since then; every other rule looks at everything")
+    check.add_argument("--release", action="store_true",
+                       help="list instead everything that must be replaced before the site goes live (the deploy "
+                            "workflow runs it; not part of make check)")
     check.set_defaults(handler=run_check)
 
     fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
@@ -158,6 +161,12 @@ def _progress() -> bool:
 
 def run_check(site: Site, args) -> int:
     content = load.load(site)
+    if args.release:
+        placeholders = release.problems(content)
+        for problem in placeholders:
+            print(problem)
+        print(f"kb check --release: {len(placeholders) or 'nothing'} to replace before the site goes live.")
+        return PROBLEMS if placeholders else OK
     pages, contacts = (None, None) if not args.changed_since else _changed(site, content, args.changed_since)
     problems = checks.run(content, Scope(_today(args), pages, contacts))
     for problem in problems:
