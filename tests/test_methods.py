@@ -195,3 +195,22 @@ def test_a_translation_is_written_next_to_its_source_or_refused(tmp_path):
     assert (project / "docs" / "metoder" / "syd" / "tolk-vid-samtal.en.md").is_file()
     unknown = kb(*args, "--lang", "fi", cwd=project)
     assert unknown.returncode == 2 and "unknown language 'fi'" in unknown.stderr
+
+
+def test_the_editors_methods_are_general_descriptions_not_a_regions_practice(tmp_path, built_site, content):
+    editorial = [p for p in content.valid_pages() if p.meta.type == "method" and p.meta.author == "editors"]
+    assert editorial and all(not p.meta.regions for p in editorial)
+    catalogue = (built_site / "metoder" / "index.html").read_text(encoding="utf-8")
+    listed = sum(len(p.meta.focus_areas) for p in editorial if p.lang == "sv")  # once per focus area
+    assert catalogue.count("(allmän beskrivning från redaktionen)") == listed
+    for page in editorial:
+        assert "{#erfarenheter}" not in page.body, f"{page.rel} claims experience no source reports"
+    project = make_site(tmp_path)
+    method = project / "docs" / "metoder" / "gemensamma" / "sakerhetsplanering.md"
+    text = method.read_text(encoding="utf-8")
+    method.write_text(text.replace("author: editors", "author: editors\nregions: [syd]"), encoding="utf-8")
+    both = kb("check", cwd=project)
+    assert both.returncode == 1 and "a general description by the editors is no region's practice" in both.stdout
+    method.write_text(text.replace("author: editors\n", ""), encoding="utf-8")
+    neither = kb("check", cwd=project)
+    assert neither.returncode == 1 and "a region's method names its regions" in neither.stdout

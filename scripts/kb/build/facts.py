@@ -53,7 +53,8 @@ def method_facts(content: Content, page: PageFile, lang: str, directory_urls: bo
         vetted = ui.get("method_not_vetted", lang)
     rows = [
         (ui.get("method_focus_areas", lang), areas),
-        (ui.get("method_regions", lang), labels("regions", meta.regions)),
+        (ui.get("method_regions", lang), labels("regions", meta.regions) if meta.author == "region"
+         else ui.get("method_by_editors", lang)),
         (ui.get("method_target_groups", lang), labels("target_groups", meta.target_groups)),
         (ui.get("method_forms", lang), labels("exploitation_forms", meta.exploitation_forms)),
         (ui.get("method_actors", lang), labels("actors", meta.actors)),

@@ -157,7 +157,8 @@ def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Defe
                                   for field, _, _ in FILTERS)
             title = page_title(content, method.key, lang)
             source = content.page(method.key, lang) or method
-            regions = ", ".join(taxonomy.label("regions", r, lang) for r in meta.regions)
+            regions = (", ".join(taxonomy.label("regions", r, lang) for r in meta.regions) if meta.author == "region"
+                       else ui.get("method_by_editors_short", lang))
             href = url_of(page.key, method.key, directory_urls)
             items.append(f'<li {attributes}><a href="{href}">{e(title)}</a>: '
                          f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")

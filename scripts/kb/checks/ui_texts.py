@@ -63,6 +63,8 @@ TEXTS: dict[str, UiText] = {
     "page_overdue": _text("due", *HELPLINE_FACTS),
     "statute_provision": _text(),
     "statute_official_text": _text(),
+    "method_by_editors": _text(),
+    "method_by_editors_short": _text(),
     "statute_checked": _text(),
     "statute_checked_by": _text("date", "role"),
     "statute_unchecked": _text(),

@@ -346,12 +346,23 @@ class GlossaryPage(PageBase):
 class MethodPage(PageBase):
     type: Literal["method"]
     problem: Text = Field(description="The problem the method answers")
+    author: Literal["region", "editors"] = Field(
+        default="region", description="region: a region's own practice, tagged with its regions; editors: a general "
+                                      "description by the editors, tagged with no region")
     focus_areas: list[Text] = Field(min_length=1)
-    regions: list[Text] = Field(min_length=1)
     target_groups: list[Text] = Field(min_length=1)
     contact_role: Text = Field(description="Who to ask about the method (a role)")
     vetted_by: Text | None = Field(default=None, description="The role that vetted the method")
     vetted_on: IsoDate | None = Field(default=None, description="When the method was vetted")
+
+    @model_validator(mode="after")
+    def _regions_say_whose_practice(self) -> MethodPage:
+        if self.author == "region" and not self.regions:
+            raise ValueError("a region's method names its regions (regions: [syd]); a general description by the "
+                             "editors says author: editors instead")
+        if self.author == "editors" and self.regions:
+            raise ValueError("a general description by the editors is no region's practice: leave out regions")
+        return self
 
 
 PAGE_TYPES: dict[str, type[PageBase]] = {
