@@ -2,7 +2,7 @@
 
 A practitioner who meets "reflektionstid" on one page and "betänketid" on another may take
 them for two things. A line that also names the preferred term is fine (a synonym is
-mentioned once that way); code is only text and is left alone.
+mentioned once that way); code, link addresses and {#ids} are not prose and are left alone.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from kb.checks.html_safety import strip_code
 from kb.checks.scope import Scope
 from kb.model.load import Content
 from kb.model.problems import Problem
+
+#: A link's address and an attribute list ({#id}) name files and anchors, not concepts.
+_NOT_PROSE = re.compile(r"\]\([^)\s]*\)|\{[^}\n]*\}")
 
 
 @functools.cache
@@ -35,6 +38,7 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
         if not mine:
             continue  # most pages: a few substring searches, no regular expression
         for number, line in enumerate(strip_code(page.body).split("\n"), start=page.body_line):
+            line = _NOT_PROSE.sub(" ", line)
             for term in mine:
                 found = _pattern(tuple(term.avoid)).search(line)
                 if not found or _pattern((term.use,)).search(line) or (
