@@ -27,7 +27,7 @@ from kb import checks
 from kb.build import compat, contact_cards, content_policy, link_check, offline, pages, search_index
 from kb.checks.scope import Scope
 from kb.model import load
-from kb.model.dates import parse_iso_date
+from kb.model.dates import fixed_today
 from kb.model.load import Content
 from kb.model.problems import Problem
 from kb.model.schema import as_html_text
@@ -51,11 +51,11 @@ class Options:
         as of SOURCE_DATE_EPOCH's day (the last commit's, set by the Makefile), so two builds
         of one commit are byte-identical; the reader's browser re-checks review dates
         against its own clock."""
-        fixed = environ.get("KB_TODAY", "").strip()
         try:
-            today = parse_iso_date(fixed) if fixed else clock()
+            fixed = fixed_today(environ)
         except ValueError as exc:
-            raise compat.BuildError(f"KB_TODAY: {exc}") from None
+            raise compat.BuildError(str(exc)) from None
+        today = fixed or clock()
         epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
         if fixed:
             build_date = today

@@ -19,7 +19,7 @@ from pathlib import Path
 from kb import checks
 from kb.checks.scope import Scope
 from kb.model import freshness, load, schema, translations
-from kb.model.dates import parse_iso_date
+from kb.model.dates import fixed_today, parse_iso_date
 from kb.model.load import built_url
 from kb.model.problems import summary
 from kb.model.site import Site, SiteConfigError, find_root, load_site
@@ -144,11 +144,10 @@ def _today(args) -> date:
     """--today, else KB_TODAY (the tests' fixed day), else the clock."""
     if getattr(args, "today", None):
         return args.today
-    fixed = os.environ.get("KB_TODAY", "").strip()
     try:
-        return parse_iso_date(fixed) if fixed else date.today()
+        return fixed_today(os.environ) or date.today()
     except ValueError as exc:
-        raise UsageError(f"KB_TODAY: {exc}") from None
+        raise UsageError(str(exc)) from None
 
 
 def _progress() -> bool:
