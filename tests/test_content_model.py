@@ -51,7 +51,7 @@ def test_scenarios_cover_every_kind_of_bad_input():
         "in the future", "unknown focus_areas id", "template placeholder left in", "is already used by",
         "differs from the source page", "is not UTF-8 text", "<script> is not allowed", "event-handler",
         "not an allowed address", "is plain text", "appears twice", "has no front matter", "never closed",
-        "unknown type", "checked_on and checked_by go together",
+        "unknown type", "checked_on and checked_by go together", "is not the official text",
         "refers to the list or mapping it is in",
     ):
         assert needle in messages, f"no scenario shows '{needle}'"

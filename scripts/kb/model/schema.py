@@ -52,6 +52,16 @@ def _https_url(value: str) -> str:
     return value
 
 
+def _official_statute_text(value: str) -> str:
+    """A statute links the Riksdag's consolidated text, the official one; an example address
+    is allowed as a placeholder, and `kb check --release` lists it."""
+    host = urls.host(value)
+    if host not in urls.OFFICIAL_STATUTE_HOSTS and not urls.is_reserved(host):
+        raise ValueError(f"'{value}' is not the official text: link the act on riksdagen.se (search for its SFS "
+                         "number there); lagen.nu and other copies are not official sources")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_plain_text)]
 HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://[^\s]+$"),
@@ -277,7 +287,9 @@ class Statute(Checked):
     section: Annotated[str, StringConstraints(pattern=r"^\d+( [a-z])?$")] = Field(
         description="Section (paragraf), e.g. 1 a"
     )
-    url: HttpsUrl = Field(description="The official consolidated text")
+    url: Annotated[HttpsUrl, AfterValidator(_official_statute_text)] = Field(
+        description="The official consolidated text on riksdagen.se"
+    )
 
 
 class PageBase(Strict):

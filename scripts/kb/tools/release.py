@@ -8,17 +8,13 @@ accessibility statement until it is vetted.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from kb.model.load import Content
 from kb.model.problems import Problem
 from kb.model.site import read_config
-
-#: Addresses set aside for examples and tests (RFC 2606 and 6761): never a real one.
-RESERVED = re.compile(r"(?<![\w.-])(?:[\w.+-]+@)?(?:[a-z0-9-]+\.)*(?:example\.(?:org|com|net)"
-                      r"|[a-z0-9-]+\.(?:example|test|invalid|localhost))(?![\w-])", re.IGNORECASE)
+from kb.model.urls import RESERVED
 
 
 def problems(content: Content) -> list[Problem]:
