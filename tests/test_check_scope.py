@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
-from conftest import assert_clean_run, kb, make_site
+from conftest import TODAY, assert_clean_run, kb, make_site
 
-OLD = "2020-01-01"  # long overdue on the tests' fixed day, 2026-11-24
+OLD = "2020-01-01"  # long overdue on the tests' fixed day (conftest.TODAY)
 
 
 def git(project, *words: str) -> None:
@@ -88,7 +88,7 @@ def test_the_weekly_freshness_run_fails_on_anything_overdue(repository):
 
 def test_today_is_an_option_for_people(tmp_path):
     project = make_site(tmp_path)
-    assert kb("check", "--today", "2026-11-24", cwd=project).returncode == 0
+    assert kb("check", "--today", TODAY, cwd=project).returncode == 0
     earlier = kb("check", "--today", "2026-11-23", cwd=project)
     assert earlier.returncode == 1 and "in the future" in earlier.stdout
     wrong = kb("check", "--today", "24/11/2026", cwd=project)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import yaml
 
-from conftest import ROOT, assert_clean_run, kb, make_site
+from conftest import ROOT, TODAY, assert_clean_run, kb, make_site
 from kb.model import freshness
 from kb.model.contacts import parse_phone
 
@@ -90,7 +90,7 @@ def test_shipped_contacts_pass_today():
 
 
 def test_freshness_json_lists_every_contact_and_page_with_its_state():
-    result = kb("freshness", "--json", "--today", "2026-11-24")
+    result = kb("freshness", "--json", "--today", TODAY)
     assert result.returncode == 0
     report = json.loads(result.stdout)
     contacts = yaml.safe_load((ROOT / "data" / "contacts.yml").read_text(encoding="utf-8"))["contacts"]
@@ -105,15 +105,15 @@ def test_freshness_json_lists_every_contact_and_page_with_its_state():
 
 def test_freshness_is_reproducible_with_today_and_shows_every_state(tmp_path):
     project = make_site(tmp_path)
-    _set_verified_on(project, "polisen", "2026-06-01")     # due 2026-12-01: within 30 days
+    _set_verified_on(project, "polisen", "2026-06-15")     # due 2026-12-15: within 30 days
     _set_verified_on(project, "region-syd", "2026-01-01")  # due 2026-07-01: overdue
-    report = json.loads(kb("freshness", "--json", "--today", "2026-11-24", cwd=project).stdout)
+    report = json.loads(kb("freshness", "--json", "--today", TODAY, cwd=project).stdout)
     states = {i["id"]: i["state"] for i in report["items"]}
     assert states["polisen"] == "due"
     assert states["region-syd"] == "overdue"
     assert states["region-nord"] == "unverified"
     assert states["stodtelefonen"] == "ok"
-    table = kb("freshness", "--today", "2026-11-24", cwd=project)
+    table = kb("freshness", "--today", TODAY, cwd=project)
     assert table.returncode == 0
     assert re.search(r"^overdue\s+contact\s+2026-07-01\s+Redaktionen\s+region-syd$", table.stdout, re.M)
 

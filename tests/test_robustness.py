@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assert_clean_run, kb, make_site, mkdocs_build
+from conftest import ROOT, TODAY, assert_clean_run, kb, make_site, mkdocs_build
 
 PACKAGE = ROOT / "scripts" / "kb"
 METHODS = Path("docs") / "metoder" / "gemensamma"
@@ -595,7 +595,7 @@ def test_a_malformed_kb_today_is_a_usage_error(value):
 
 
 def test_a_well_formed_kb_today_is_used():
-    assert kb("check", KB_TODAY=" 2026-11-24 ").returncode == 0
+    assert kb("check", KB_TODAY=f" {TODAY} ").returncode == 0
 
 
 SUITES = {
