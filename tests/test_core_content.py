@@ -87,3 +87,58 @@ def test_glossary_page_lists_every_term_in_each_language(built_site, content):
         html = (built_site / prefix / "ordlista" / "index.html").read_text(encoding="utf-8")
         for term in content.glossary.terms:
             assert f'id="{term.id}"' in html, f"{term.id} missing from the {lang} glossary"
+
+
+#: Pages a practitioner needs on day one beyond the manual, checklists and professions, and
+#: words each must say in each language (the fact that makes the page worth having).
+DAY_ONE_PAGES = {
+    "ansvar/anmalan-om-oro-for-barn.md": (["personlig", "socialnämnden", "10 kap. 28 §"],
+                                          ["personal", "social welfare board", "Chapter 10, Section 28"]),
+    "ansvar/sekretess-och-polisen.md": (["10 kap. 21 §", "10 kap. 23 §", "10 kap. 28 §", "samtycke", "anonymt"],
+                                        ["Chapter 10, Section 21", "Chapter 10, Section 23",
+                                         "Chapter 10, Section 28", "consent", "anonymous"]),
+    "ansvar/brottsoffrets-rattigheter.md": (["målsägandebiträde", "tolk", "skadestånd"],
+                                            ["counsel for the injured party", "interpret", "damages"]),
+    "ansvar/barn.md": (["god man", "särskild företrädare", "ensamkommande", "artikel 13"],
+                       ["god man", "special representative", "unaccompanied", "Article 13"]),
+    "ansvar/tvingad-att-bega-brott.md": (["artikel 8", "2011/36/EU"], ["Article 8", "2011/36/EU"]),
+    "kontakter/stod-och-civilsamhalle.md": (["Mikamottagningarna", "KAST", "Evonhuset",
+                                             "Plattformen Civila Sverige mot människohandel"],
+                                            ["Mikamottagningarna", "KAST", "Evonhuset",
+                                             "Plattformen Civila Sverige mot människohandel"]),
+    "sverige-i-korthet.md": (["NMT", "NSPM", "regionkoordinator", "020-39 00 00", "6 kap. 11 §"],
+                             ["NMT", "NSPM", "regional coordinator", "020-39 00 00", "Chapter 6, Section 11"]),
+}
+
+
+@pytest.mark.parametrize("key", sorted(DAY_ONE_PAGES))
+def test_day_one_page_exists_in_both_languages_in_the_navigation(content, built_site, key):
+    for lang, prefix, words in (("sv", "", DAY_ONE_PAGES[key][0]), ("en", "en/", DAY_ONE_PAGES[key][1])):
+        page = content.page(key, lang)
+        assert page is not None and page.meta is not None and page.lang == lang, f"{key} has no valid {lang} page"
+        html = (built_site / prefix / key.removesuffix(".md").removesuffix("index") / "index.html")
+        text = re.sub(r"<[^>]+>", "", html.read_text(encoding="utf-8"))  # words, not markup (abbr, links)
+        start = (built_site / prefix / "index.html").read_text(encoding="utf-8")
+        target = key.removesuffix(".md").removesuffix("index")
+        assert re.search(rf'<a href="{re.escape(target)}/?" class="md-nav__link', start), \
+            f"{prefix}{key} is not in the navigation"
+        for word in words:
+            assert word in text, f"{prefix}{key} does not say '{word}'"
+
+
+def test_accessibility_statement_has_every_part_digg_requires(built_site):
+    """DIGG's list: body and service, compliance, known problems with reasons, method, the
+    date of assessment and of last update, how to give feedback, the link to DIGG's form."""
+    parts = {
+        "": ["Kunskapsbanken", "delvis förenlig", "Innehåll som inte är tillgängligt", "självskattning",
+             "Bedömningen gjordes den", "uppdaterades senast den", "https://www.digg.se/tdosanmalan", "mailto:"],
+        "en/": ["Knowledge Bank", "partially compliant", "Content that is not accessible", "self-assessment",
+                "The assessment was made on", "last updated on", "https://www.digg.se/tdosanmalan", "mailto:"],
+    }
+    for prefix, needed in parts.items():
+        html = (built_site / prefix / "om" / "tillganglighet" / "index.html").read_text(encoding="utf-8")
+        for part in needed:
+            assert part in html, f"the {prefix or 'sv'} accessibility statement lacks '{part}'"
+        known = re.search(r'id="kanda-brister".*?<ul>(.*?)</ul>', html, re.S)
+        assert known and known.group(1).count("<li>") >= 3, "known problems are listed, not 'none'"
+        assert "[[publisher:" not in html, "the publisher shortcode is replaced"
