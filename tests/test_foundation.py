@@ -212,3 +212,13 @@ def test_python_code_passes_the_linter():
     result = subprocess.run([str(Path(sys.executable).parent / "ruff"), "check", "scripts", "tests"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_not_found_page_speaks_the_language_it_declares(built_site):
+    """Material writes one 404 page per language build; each must be in its declared language."""
+    for page, lang, heading in ((built_site / "404.html", "sv", "Sidan finns inte"),
+                                (built_site / "en" / "404.html", "en", "Page not found")):
+        assert html_lang(page) == lang
+        text = page.read_text(encoding="utf-8")
+        assert f"<h1>{heading}</h1>" in text, f"{page} does not say '{heading}'"
+        assert "Not found" not in text or lang == "en"

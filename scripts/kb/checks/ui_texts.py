@@ -83,6 +83,8 @@ TEXTS: dict[str, UiText] = {
     "catalogue_empty": _text(),
     "quick_exit": _text(),
     "quick_exit_hint": _text(),
+    "not_found_title": _text(),
+    "not_found_text": _text(),
     "fallback_notice": _text(),
     "fallback_link": _text(),
     "outdated_notice": _text(),
