@@ -142,3 +142,30 @@ def test_accessibility_statement_has_every_part_digg_requires(built_site):
         known = re.search(r'id="kanda-brister".*?<ul>(.*?)</ul>', html, re.S)
         assert known and known.group(1).count("<li>") >= 3, "known problems are listed, not 'none'"
         assert "[[publisher:" not in html, "the publisher shortcode is replaced"
+
+
+#: Sections where a wrong or missing sentence could put a person at risk: (page, section id,
+#: words in Swedish, words in English).
+SAFETY_SECTIONS = [
+    ("yrken/halso-och-sjukvard.md", "sa-gor-du", ["1177", "BankID", "skyddat sökord", "säkert sätt att kontakta"],
+     ["1177", "BankID", "protected keyword", "safe way to contact"]),
+    ("yrken/skola-och-ideella.md", "sa-gor-du", ["ensamma", "professionell tolk", "Ring aldrig föräldrarna först"],
+     ["alone together", "professional interpreter", "Never call the parents first"]),
+    ("manual/steg-6-tryggt-atervandande.md", "barn", ["barnets bästa", "tar över"], ["best interests", "take over"]),
+    ("yrken/polisen.md", "barn", ["12 § polislagen", "6 § LVU"], ["section 12 of the Police Act", "LVU"]),
+    ("yrken/polisen.md", "sa-gor-du", ["förundersökningsledaren", "betänketid", "sex månader"],
+     ["head of the preliminary investigation", "reflection period", "six months"]),
+]
+
+
+@pytest.mark.parametrize("key,section,sv_words,en_words", SAFETY_SECTIONS)
+def test_safety_section_says_what_keeps_the_person_safe(built_site, key, section, sv_words, en_words):
+    for prefix, words in (("", sv_words), ("en/", en_words)):
+        html = (built_site / prefix / key.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+        start = html.find(f'id="{section}"')
+        assert start >= 0, f"{prefix}{key} has no section #{section}"
+        following = html.find("<h2", start + 1)
+        text = re.sub(r"<[^>]+>", "", html[start:following if following > 0 else None])
+        text = re.sub(r"\s+", " ", text)
+        for word in words:
+            assert word in text, f"{prefix}{key}#{section} does not say '{word}'"
