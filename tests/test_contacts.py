@@ -153,3 +153,53 @@ def test_unverified_contacts_are_marked_on_the_site(built_site):
     assert "Ej verifierad" in card and "020-39 00 00" in card
     syd = re.search(r'<div class="kb-contact" id="kontakt-region-syd".*?</div>', directory, re.S).group(0)
     assert "Ej verifierad" not in syd and 'href="tel:+4620354040"' in syd
+
+
+PAGE = """---
+title: Nummer i text
+summary: En sida som nämner nummer.
+type: page
+owner: Redaktionen
+status: review
+last_reviewed_on: 2026-11-24
+---
+
+# Nummer i text
+
+{body}
+"""
+
+
+def test_a_bare_national_number_in_page_text_is_reported_with_the_shortcode_to_use(tmp_path):
+    project = make_site(tmp_path)
+    body = ("Ring Stödtelefonen på 020-39 00 00 i dag.\n\n"
+            "Vid fara, ring 112. Polisen: 114 14.\n\n"
+            "Okänd: [[tel:finns-inte]].\n")
+    (project / "docs" / "nummer.md").write_text(PAGE.format(body=body), encoding="utf-8")
+    result = kb("check", cwd=project)
+    assert_clean_run(result)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith("docs/nummer.md")]
+    assert lines[0] == ("docs/nummer.md:12: write [[tel:stodtelefonen]] instead of '020-39 00 00': a number on a "
+                        "page is a link that a phone can call, and it follows data/contacts.yml")
+    assert "docs/nummer.md:14: write [[tel:akut-fara]] instead of '112'" in result.stdout
+    assert "docs/nummer.md:14: write [[tel:polisen]] instead of '114 14'" in result.stdout
+    assert "docs/nummer.md:16: no contact 'finns-inte' with a phone number in [[tel:…]]" in result.stdout
+
+
+def test_numbers_in_shortcodes_links_titles_and_references_are_not_bare(tmp_path):
+    project = make_site(tmp_path)
+    body = ('!!! warning "Ring 112"\n\n    Ring [[tel:akut-fara]] eller [[tel:stodtelefonen]].\n\n'
+            "Se [020-39 00 00](tel:+4620390000), `112` och prop. 2017/18:112.\n")
+    (project / "docs" / "nummer.md").write_text(PAGE.format(body=body), encoding="utf-8")
+    result = kb("check", cwd=project)
+    assert "docs/nummer.md" not in result.stdout, result.stdout
+
+
+def test_every_national_number_on_the_start_page_is_a_link_a_phone_can_call(built_site):
+    for prefix in ("", "en/"):
+        html = (built_site / prefix / "index.html").read_text(encoding="utf-8")
+        for href, shown in (("tel:112", "112"), ("tel:11414", "114 14"), ("tel:+4620390000", "020-39 00 00")):
+            assert f'<a href="{href}">{shown}</a>' in html, f"{prefix}index.html: {shown} is not a tel: link"
+        text = re.sub(r"<a [^>]*>.*?</a>|<[^>]+>", "", html, flags=re.S)
+        assert "020-39 00 00" not in text, "the helpline's number appears as plain text"

@@ -223,10 +223,10 @@ def test_the_list_of_ui_texts_is_what_the_code_uses():
     assert {key: sorted(names) for key, names in used.items()} == {
         key: sorted(text.placeholders) for key, text in TEXTS.items()}
     source = ast.parse(Path(contact_cards.__file__).read_text(encoding="utf-8"))
-    function = next(n for n in ast.walk(source) if isinstance(n, ast.FunctionDef) and n.name == "helpline_facts")
+    function = next(n for n in ast.walk(source) if isinstance(n, ast.FunctionDef) and n.name == "helpline_html")
     facts = {key.value for node in ast.walk(function) if isinstance(node, ast.Dict)
              for key in node.keys if isinstance(key, ast.Constant)}
-    assert facts == set(HELPLINE_FACTS), "helpline_facts fills other placeholders than ui_texts.HELPLINE_FACTS"
+    assert facts == set(HELPLINE_FACTS), "helpline_html fills other placeholders than ui_texts.HELPLINE_FACTS"
 
 
 def test_the_shipped_ui_texts_pass(content):

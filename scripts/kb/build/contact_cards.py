@@ -1,4 +1,5 @@
-"""Contacts on pages: cards, the contacts directory, the county table and [[contact:id]].
+"""Contacts on pages: cards, the contacts directory, the county table, [[contact:id]] and
+[[tel:id]].
 
 Every number is shown and linked one way (kb.model.contacts), and every card says when it
 was verified and, through data-review-by, lets the reader's browser warn once it is due.
@@ -12,7 +13,11 @@ import re
 from datetime import date
 
 from kb.build.listings import sort_key
-from kb.checks.contact_refs import CONTACT_SHORTCODE, HELPLINE  # the safe fallback every warning points to
+from kb.checks.contact_refs import (  # HELPLINE: the fallback every warning names
+    CONTACT_SHORTCODE,
+    HELPLINE,
+    TEL_SHORTCODE,
+)
 from kb.model import freshness
 from kb.model.contacts import Contact, parse_phone
 from kb.model.load import Content, PageFile
@@ -23,20 +28,20 @@ CONTACTS_DIRECTORY = "kontakter/index.md"
 
 
 
-def helpline_facts(content: Content, lang: str) -> dict[str, str]:
-    """The helpline's name and number in lang, worked out once per build and language."""
-    cache = content.__dict__.setdefault("_helpline_cache", {})
-    if lang not in cache:
-        helpline = content.contacts.get(HELPLINE)
-        cache[lang] = {"helpline": helpline.name.get(lang), "phone": parse_phone(helpline.phones[0].number).display}
-    return cache[lang]
+def helpline_html(content: Content, lang: str) -> dict[str, str]:
+    """The helpline's name and number for a sentence in HTML: the number a tel: link, as
+    every number on the site is."""
+    helpline = content.contacts.get(HELPLINE)
+    phone = parse_phone(helpline.phones[0].number)
+    return {"helpline": html.escape(helpline.name.get(lang)),
+            "phone": f'<a href="{html.escape(phone.href)}">{html.escape(phone.display)}</a>'}
 
 
 def print_helpline(content: Content, lang: str) -> str:
-    """The line every printed page carries: whom to call, from the contacts data."""
+    """The line every printed page carries, as HTML: whom to call, from the contacts data."""
     helpline = content.contacts.get(HELPLINE)
     hours = helpline.hours.get(lang) if helpline.hours else ""
-    return content.ui.get("print_helpline", lang, hours=hours, **helpline_facts(content, lang))
+    return content.ui.get("print_helpline", lang, hours=html.escape(hours), **helpline_html(content, lang))
 
 
 def contact_card(content: Content, contact: Contact, lang: str, today: date) -> str:
@@ -67,7 +72,7 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
         parts.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>")
     if contact.notes:
         parts.append(f"<p>{e(contact.notes.get(lang))}</p>")
-    helpline = {k: e(v) for k, v in helpline_facts(content, lang).items()}
+    helpline = helpline_html(content, lang)
     if now == "unverified":
         parts.append(f'<p class="kb-unverified"><strong>{ui.get("contact_unverified", lang, **helpline)}</strong></p>')
     hidden = "" if now == "overdue" else " hidden"
@@ -116,12 +121,22 @@ def county_lookup(content: Content, page: PageFile, directory_key: str, lang: st
 
 
 def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today: date) -> str:
-    """[[contact:id]] on a page becomes that contact's card."""
+    """[[contact:id]] on a page becomes that contact's card; [[tel:id]] its first number as a
+    tel: link, so a reader on a phone can call it from the sentence."""
     def card(match: re.Match) -> str:
         contact = content.contacts.get(match.group(1).strip()) if content.contacts else None
         return contact_card(content, contact, lang, today) if contact else match.group(0)
 
-    return CONTACT_SHORTCODE.sub(card, markdown)
+    def number(match: re.Match) -> str:
+        contact = content.contacts.get(match.group(1).strip()) if content.contacts else None
+        if contact is None or not contact.phones:
+            return match.group(0)
+        phone = parse_phone(contact.phones[0].number)
+        return f"[{phone.display}]({phone.href})"
+
+    if "[[" not in markdown:
+        return markdown
+    return TEL_SHORTCODE.sub(number, CONTACT_SHORTCODE.sub(card, markdown))
 
 
 PUBLISHER_SHORTCODE = re.compile(r"\[\[publisher:(name|email)\]\]")

@@ -16,7 +16,7 @@ def review_notice(content: Content, page: PageFile, lang: str, today: date) -> d
     """What the review partial shows: reviewed when and by whom, and the overdue warning."""
     meta = page.meta
     due, now = freshness.state(meta.last_reviewed_on, meta.review_months, today)
-    helpline = contact_cards.helpline_facts(content, lang)
+    helpline = contact_cards.helpline_html(content, lang)
     return {
         "due": due.isoformat(),
         "overdue": now == "overdue",

@@ -147,7 +147,7 @@ class BuildSession:
         content = self.content()[0]
         lang = compat.build_language(config, content.site.default_language)
         env.globals["kb_ui"] = {key: content.ui.get(key, lang) for key in content.ui.strings}
-        env.globals["kb_print_helpline"] = as_html_text(contact_cards.print_helpline(content, lang))
+        env.globals["kb_print_helpline"] = contact_cards.print_helpline(content, lang)
         return env
 
     def select_files(self, files, config):

@@ -14,6 +14,7 @@ from kb.checks import (
     html_safety,
     markdown_links,
     overdue,
+    phone_numbers,
     placeholders,
     taxonomy_refs,
     terminology,
@@ -40,6 +41,7 @@ ALL: list[Check] = [
     translation_match.check,
     vetting.check,
     contact_refs.check,
+    phone_numbers.check,
     ui_texts.check,
     overdue.check,
 ]

@@ -36,7 +36,7 @@ def _text(*placeholders: str, filled_by: str = "build") -> UiText:
     return UiText(frozenset(placeholders), filled_by)
 
 
-HELPLINE_FACTS = ("helpline", "phone")  # kb.build.contact_cards.helpline_facts
+HELPLINE_FACTS = ("helpline", "phone")  # kb.build.contact_cards.helpline_html
 
 #: Every key of data/ui.yml the code uses, with the placeholders it fills in.
 TEXTS: dict[str, UiText] = {
