@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.build import contact_cards, facts, listings, notices, page_html
+from kb.build import changes, contact_cards, facts, listings, notices, page_html
 from kb.build.listings import Deferred
 from kb.checks.allowlist import Removal, sanitize
 from kb.model.load import Content, PageFile
@@ -32,6 +32,8 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
             extra += listings.method_catalogue(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.generated == "translations":
             extra += listings.translation_status(content, lang, deferred)
+        elif page.meta.generated == "changes":
+            extra += changes.listing(content, page, lang, deferred, include_drafts)
     return extra
 
 
@@ -44,6 +46,8 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
         meta["kb_review"] = notices.review_notice(content, source, lang, today)
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
     text = contact_cards.expand_publisher(content, contact_cards.expand_contact_shortcodes(content, text, lang, today))
+    if changes.LATEST in text and source is not None:
+        text = text.replace(changes.LATEST, changes.latest(content, source, lang, include_drafts))
     text = notices.translation_notices(content, key, lang, file_lang, url, text)
     deferred = meta["kb_deferred"] = Deferred()
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from kb import checks
-from kb.build import compat, contact_cards, content_policy, link_check, offline, pages, search_index
+from kb.build import changes, compat, contact_cards, content_policy, link_check, offline, pages, search_index
 from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today
@@ -192,8 +192,10 @@ class BuildSession:
         self._page_written(Path(config.site_dir) / page.file.dest_uri)
         output = pages.output(output, page.meta)
         output = content_policy.declare(output, page, config, self.command == "serve", self.templates)
-        default = self.content()[0].site.default_language
+        content = self.content()[0]
+        default = content.site.default_language
         lang = compat.build_language(config, default)
+        output = changes.head_link(output, content, lang, page.url)
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def post_template(self, output: str, template_name: str, config) -> str:
@@ -220,6 +222,7 @@ class BuildSession:
             return  # not the last language's build yet
         content = self.content()[0]
         site_dir = Path(config.site_dir)
+        changes.write_feeds(content, site_dir, config.site_url or "", self.options.include_drafts)
         offline_build = compat.offline_enabled(config)
         pending: Callable[[], object] | None = None
         if not rebuild:

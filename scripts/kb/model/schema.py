@@ -311,7 +311,7 @@ class PageBase(Strict):
     exploitation_forms: list[Text] = Field(default_factory=list)
     actors: list[Text] = Field(default_factory=list)
     regions: list[Text] = Field(default_factory=list)
-    generated: Literal["contacts", "counties", "methods", "translations"] | None = Field(
+    generated: Literal["changes", "contacts", "counties", "methods", "translations"] | None = Field(
         default=None, description="A listing the build appends to the page, made from data/"
     )
 

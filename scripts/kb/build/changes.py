@@ -1,0 +1,172 @@
+"""What is new and what changed: the "Nytt och ändrat" page, the latest changes on the start
+page, and one Atom feed per language, dated from git history so two builds of one commit
+are identical.
+
+A page is listed in a language only when it has a file in that language: a fallback page
+(an English reader shown the Swedish text) is not news in English.
+"""
+
+from __future__ import annotations
+
+import html
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from kb.build.listings import Deferred, is_published, link
+from kb.model.load import Content, PageFile, built_url
+
+#: Each language's feed: feed.xml at the root of that language's part of the site.
+FEED_NAME = "feed.xml"
+#: Entries in a feed and on the start page.
+FEED_ENTRIES = 50
+LATEST_ON_START_PAGE = 5
+#: Where a page shows the newest changes.
+LATEST = "[[latest-changes]]"
+
+
+@dataclass(frozen=True)
+class Dates:
+    added: str  # ISO 8601 with time zone, the first commit that touched the file
+    changed: str  # the last one
+
+
+@dataclass(frozen=True)
+class Change:
+    page: PageFile
+    added: bool  # first published on `day`, else changed then
+    when: str  # ISO 8601 timestamp
+
+    @property
+    def day(self) -> str:
+        return self.when[:10]
+
+
+def history(root: Path, docs_dir: Path) -> dict[Path, Dates]:
+    """Every file's first and last commit under docs/, from one `git log`. Empty outside a
+    git checkout (a tarball, or git missing): then pages fall back to their review date."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, encoding="utf-8",
+                              check=True).stdout
+
+    try:
+        top = Path(git("rev-parse", "--show-toplevel").strip())  # git log names files from here
+        log = git("log", "--format=@%cI", "--name-only", "--no-renames", "--", str(docs_dir))
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    found: dict[Path, Dates] = {}
+    when = ""
+    for line in log.splitlines():
+        if line.startswith("@"):
+            when = line[1:]
+        elif line.strip():
+            path = (top / line.strip()).resolve()
+            known = found.get(path)
+            # git log runs newest first: the first time a file is seen is its last change.
+            found[path] = Dates(added=when, changed=known.changed if known else when)
+    return found
+
+
+def changes(content: Content, lang: str, include_drafts: bool = False) -> list[Change]:
+    """The pages written in lang, newest first; methods before other pages on the same day."""
+    dates = content.__dict__.get("_git_dates")
+    if dates is None:  # once per build: one git log for every page
+        dates = content.__dict__["_git_dates"] = history(content.site.root, content.site.docs_dir)
+    found = []
+    for page in content.valid_pages():
+        if page.lang != lang or page.meta.generated or not is_published(page, include_drafts):
+            continue
+        known = dates.get(page.path.resolve())
+        if known is None:
+            fallback = page.meta.last_reviewed_on.isoformat() + "T00:00:00+00:00"
+            known = Dates(added=fallback, changed=fallback)
+        found.append(Change(page, added=known.added == known.changed, when=known.changed))
+    return sorted(found, key=lambda c: (c.day, c.page.meta.type == "method", c.when, c.page.key), reverse=True)
+
+
+def _label(content: Content, change: Change, lang: str) -> str:
+    if change.added:
+        return content.ui.get("changes_added", lang)
+    return content.ui.get("changes_changed", lang)
+
+
+def listing(content: Content, page: PageFile, lang: str, deferred: Deferred, include_drafts: bool = False) -> str:
+    """The whole list for the "Nytt och ändrat" page: the feed's address, then methods, then
+    the other pages. The feed link goes in after Markdown: the feed is not a page MkDocs knows."""
+    feed = "../" * built_url(page.key).count("/") + FEED_NAME
+    subscribe = content.ui.get("changes_feed", lang)
+    out = [deferred.place(f'<p><a href="{html.escape(feed)}" type="application/atom+xml">{subscribe}</a></p>')]
+    all_changes = changes(content, lang, include_drafts)
+    methods = [c for c in all_changes if c.page.meta.type == "method"]
+    others = [c for c in all_changes if c.page.meta.type != "method"]
+    for heading, group in ((content.ui.get("changes_methods", lang), methods),
+                           (content.ui.get("changes_pages", lang), others)):
+        out += ["", f"## {heading}", ""]
+        out += [_line(content, page, c, lang) for c in group] or [content.ui.get("changes_none", lang)]
+    return "\n".join(out) + "\n"
+
+
+def latest(content: Content, page: PageFile, lang: str, include_drafts: bool = False) -> str:
+    """The few newest changes, for the start page ([[latest-changes]])."""
+    items = changes(content, lang, include_drafts)[:LATEST_ON_START_PAGE]
+    return "\n".join(_line(content, page, c, lang) for c in items) + "\n"
+
+
+def _line(content: Content, page: PageFile, change: Change, lang: str) -> str:
+    """One change as a list item: the day, the page's title linked, new or changed."""
+    title = _markdown_text(change.page.meta.title)
+    return f"- {change.day} · [{title}]({link(page.key, change.page.key)}) · {_label(content, change, lang)}"
+
+
+def _markdown_text(text: str) -> str:
+    """A title as link text: brackets and the characters Markdown reads as markup escaped."""
+    return "".join("\\" + ch if ch in "\\[]*_`" else ch for ch in text)
+
+
+def atom(content: Content, lang: str, site_url: str, include_drafts: bool = False) -> str:
+    """The language's Atom feed (RFC 4287): the newest changes, each linking its page."""
+    base = site_url.rstrip("/") + "/"
+    prefix = "" if lang == content.site.default_language else f"{lang}/"
+    items = changes(content, lang, include_drafts)[:FEED_ENTRIES]
+    updated = items[0].when if items else "1970-01-01T00:00:00+00:00"
+    title = xml_escape(html.unescape(content.ui.get("feed_title", lang)))
+    feed_url = base + prefix + FEED_NAME
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
+           f"  <title>{title}</title>",
+           f"  <id>{xml_escape(feed_url)}</id>",
+           f'  <link rel="self" href="{xml_escape(feed_url)}"/>',
+           f'  <link rel="alternate" href="{xml_escape(base + prefix)}"/>',
+           f"  <updated>{updated}</updated>",
+           f"  <author><name>{xml_escape(content.site.publisher[0])}</name></author>"]
+    for change in items:
+        url = base + prefix + built_url(change.page.key)
+        kind = html.unescape(_label(content, change, lang))
+        out += ["  <entry>",
+                f"    <title>{xml_escape(html.unescape(change.page.meta.title))} ({xml_escape(kind)})</title>",
+                f"    <id>{xml_escape(url)}#{change.when}</id>",
+                f'    <link rel="alternate" href="{xml_escape(url)}"/>',
+                f"    <updated>{change.when}</updated>",
+                f"    <summary>{xml_escape(change.page.meta.summary)}</summary>",
+                "  </entry>"]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def write_feeds(content: Content, site_dir: Path, site_url: str, include_drafts: bool = False) -> None:
+    for lang in content.site.languages:
+        prefix = "" if lang == content.site.default_language else f"{lang}/"
+        target = site_dir / prefix / FEED_NAME
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(atom(content, lang, site_url, include_drafts), encoding="utf-8")
+
+
+def head_link(output: str, content: Content, lang: str, page_url: str) -> str:
+    """<link rel="alternate"> to the language's feed in a page's <head>, relative to the page
+    so it works under any base path and from the offline zip."""
+    prefix = "" if lang == content.site.default_language else f"{lang}/"
+    href = "../" * page_url.count("/") + prefix + FEED_NAME
+    title = html.escape(html.unescape(content.ui.get("feed_title", lang)), quote=True)
+    tag = f'<link rel="alternate" type="application/atom+xml" href="{href}" title="{title}">'
+    return output.replace("</head>", f"  {tag}\n  </head>", 1)
