@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import markdown
+import material
 import pytest
 
 from conftest import BIN, ROOT, run
@@ -329,3 +330,12 @@ def test_material_writes_the_inline_scripts_of_a_page_without_the_page(recorded)
     step = (out / "bara-svenska" / "index.html").read_text(encoding="utf-8")
     assert f'"search": "{compat.theme_url(worker, SimpleNamespace(url="bara-svenska/"), "..")}"' in step, broken(
         "search_worker_path", f"the page's __config does not name the worker {worker} as the theme's url filter would")
+
+
+def test_material_draws_a_page_status_icon_from_the_key_compat_removes():
+    """hide_page_status_icon removes compat.PAGE_STATUS_KEY: the key Material's nav reads."""
+    template = (Path(material.__file__).parent / "templates" / "partials" / "nav-item.html").read_text(encoding="utf-8")
+    assert f"nav_item.meta.{compat.PAGE_STATUS_KEY}" in template
+    meta = {"status": "review", "title": "x"}
+    compat.hide_page_status_icon(meta)
+    assert meta == {"title": "x"}

@@ -222,3 +222,10 @@ def test_the_not_found_page_speaks_the_language_it_declares(built_site):
         text = page.read_text(encoding="utf-8")
         assert f"<h1>{heading}</h1>" in text, f"{page} does not say '{heading}'"
         assert "Not found" not in text or lang == "en"
+
+
+def test_no_page_status_icon_without_a_name_in_the_navigation(built_site):
+    """Material would draw an unexplained (i) for every page under review; the page says its
+    status in words instead."""
+    for page in (built_site / "index.html", built_site / "en" / "index.html"):
+        assert "md-status" not in page.read_text(encoding="utf-8"), f"{page} has a status icon"

@@ -101,6 +101,16 @@ def page_languages(page, default_language: str) -> tuple[str, str]:
 # --- a dirty rebuild in `make serve` ------------------------------------------------------
 
 
+#: The front-matter key Material's navigation reads for a page-status icon (nav-item.html).
+PAGE_STATUS_KEY = "status"
+
+
+def hide_page_status_icon(meta: dict) -> None:
+    """Material draws an icon in the navigation for a page's `status` (ours: draft, review,
+    vetted) with no accessible name; the page itself says its status in words instead."""
+    meta.pop(PAGE_STATUS_KEY, None)
+
+
 def skip_site_wide_outputs(config) -> None:
     """In a dirty rebuild, leave the search index, sitemap.xml and 404.html of the first
     build alone. Material 9.8.1's search plugin keeps its index between builds and

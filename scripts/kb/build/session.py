@@ -167,6 +167,7 @@ class BuildSession:
         for key, value in page.meta.items():
             if isinstance(value, str):
                 page.meta[key] = as_html_text(value)
+        compat.hide_page_status_icon(page.meta)
         content = self.content()[0]
         key, _ = load.page_identity(Path(page.file.abs_src_path), content.site)
         lang, file_lang = compat.page_languages(page, content.site.default_language)
