@@ -229,3 +229,17 @@ def test_no_page_status_icon_without_a_name_in_the_navigation(built_site):
     status in words instead."""
     for page in (built_site / "index.html", built_site / "en" / "index.html"):
         assert "md-status" not in page.read_text(encoding="utf-8"), f"{page} has a status icon"
+
+
+def test_start_page_has_task_cards_and_a_county_picker_that_needs_no_javascript(built_site, content):
+    counties = [c for r in content.taxonomy.regions for c in r.counties]
+    for prefix, lang in (("", "sv"), ("en/", "en")):
+        html = (built_site / prefix / "index.html").read_text(encoding="utf-8")
+        cards = html.split('class="kb-tasks"')[1].split("</div>")[0]
+        for target in ("manual/steg-1-identifiering/", "checklistor/", "kontakter/", "lagstiftning/", "metoder/"):
+            assert f'href="{target}"' in cards, f"{prefix}index.html has no task card for {target}"
+        picker = html.split("<details")[1].split("</details>")[0]
+        for region in content.taxonomy.regions:
+            for county in region.counties:
+                assert f'<a href="kontakter/#region-{region.id}">{county.label.get(lang)}</a>' in picker
+        assert picker.count("<li>") == len(counties)

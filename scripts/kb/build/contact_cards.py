@@ -120,6 +120,19 @@ def county_lookup(content: Content, page: PageFile, directory_key: str, lang: st
     return "\n".join(out) + "\n"
 
 
+#: Where a page lists every county, each linking its region's contacts.
+COUNTY_LINKS = "[[county-links]]"
+
+
+def county_links(content: Content, page_key: str, lang: str) -> str:
+    """Every county as a link to its region's coordinator: a county picker that needs no
+    JavaScript (the start page)."""
+    target = posixpath.relpath(CONTACTS_DIRECTORY, posixpath.dirname(page_key) or ".")
+    rows = sorted(((county.label.get(lang), region.id) for region in content.taxonomy.regions
+                   for county in region.counties), key=lambda row: sort_key(row[0]))
+    return "\n".join(f"- [{name}]({target}#region-{region_id})" for name, region_id in rows) + "\n"
+
+
 def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today: date) -> str:
     """[[contact:id]] on a page becomes that contact's card; [[tel:id]] its first number as a
     tel: link, so a reader on a phone can call it from the sentence."""

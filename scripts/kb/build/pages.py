@@ -46,6 +46,8 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
         meta["kb_review"] = notices.review_notice(content, source, lang, today)
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
     text = contact_cards.expand_publisher(content, contact_cards.expand_contact_shortcodes(content, text, lang, today))
+    if contact_cards.COUNTY_LINKS in text:
+        text = text.replace(contact_cards.COUNTY_LINKS, contact_cards.county_links(content, key, lang))
     if changes.LATEST in text and source is not None:
         text = text.replace(changes.LATEST, changes.latest(content, source, lang, include_drafts))
     text = notices.translation_notices(content, key, lang, file_lang, url, text)
