@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import textwrap
 from pathlib import Path
 from types import SimpleNamespace
@@ -164,11 +165,11 @@ def test_every_language_renders_its_own_404_page(recorded):
 def test_material_search_index_format(recorded):
     _, out = recorded
     index = compat.read_search_index(out / compat.SEARCH_INDEX)
-    boosts = {name: field["boost"] for name, field in index["config"]["fields"].items()}
-    assert boosts == compat.SEARCH_FIELDS, broken("SEARCH_FIELDS", f"the theme boosts the fields as {boosts}")
-    assert index["config"]["separator"] == compat.SEARCH_SEPARATOR, broken(
-        "SEARCH_SEPARATOR", f"the theme separates words by {index['config']['separator']}")
+    assert isinstance(index["config"], dict) and index["config"]["lang"], broken("read_search_index", "no config")
     assert {"location", "title", "text"} <= set(index["docs"][0]), broken("read_search_index", "an entry changed")
+    pages = {doc["location"] for doc in index["docs"] if "#" not in doc["location"]}
+    assert all(doc["location"].split("#")[0] in pages for doc in index["docs"]), broken(
+        "read_search_index", "a section's entry is no longer under its page's address")
 
 
 def test_material_reads_the_offline_index_from_a_script_variable():
@@ -178,6 +179,54 @@ def test_material_reads_the_offline_index_from_a_script_variable():
     offline = (Path(material.__file__).parent / "plugins" / "offline" / "plugin.py").read_text(encoding="utf-8")
     assert "__index" in bundle.read_text(encoding="utf-8") and "var __index = " in offline, broken(
         "write_search_index", "the offline edition no longer reads the index from `var __index` in search_index.js")
+
+
+def test_material_speaks_to_its_search_worker_in_the_messages_compat_names():
+    """The theme's page script sends SETUP ({config, docs, options}) and QUERY, and waits for
+    READY and RESULT, by these numbers; the site's worker answers in the same."""
+    bundle = next((Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    code = bundle.read_text(encoding="utf-8")
+    kinds = compat.SEARCH_MESSAGES
+    sent = (f"type:{kinds['SETUP']},data:{{config:", f"type:{kinds['QUERY']},data:")
+    awaited = (f"e.type==={kinds['READY']}}}", f"e.type==={kinds['RESULT']}}}")
+    assert all(part in code for part in sent + awaited), broken(
+        "SEARCH_MESSAGES", "the theme's page script no longer sends or awaits these search worker messages")
+    worker = (ROOT / "overrides" / "assets" / "kb-search-worker.js").read_text(encoding="utf-8")
+    assert (f"var SETUP = {kinds['SETUP']}, READY = {kinds['READY']}, QUERY = {kinds['QUERY']}, "
+            f"RESULT = {kinds['RESULT']};") in worker, "overrides/assets/kb-search-worker.js speaks other numbers"
+
+
+def test_our_page_configuration_names_every_key_the_themes_does(recorded, built_site):
+    """overrides/main.html writes the theme's __config itself (to name the site's search
+    worker): it must hold every key the theme's own block writes."""
+    _, out = recorded
+    pattern = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+    theirs = json.loads(pattern.search((out / "index.html").read_text(encoding="utf-8")).group(1))
+    ours = json.loads(pattern.search((built_site / "index.html").read_text(encoding="utf-8")).group(1))
+    assert set(ours) == set(theirs) and set(ours["translations"]) == set(theirs["translations"]), broken(
+        "search_worker_path", f"the theme's __config has {sorted(theirs)}, overrides/main.html writes {sorted(ours)}")
+    assert ours["search"] == "assets/kb-search-worker.js" and ours["search"] != theirs["search"]
+
+
+def test_lunr_builder_takes_an_entrys_terms_as_its_add_does():
+    """compat.add_terms fills lunr.py's Builder as Builder.add does with the same terms."""
+    from lunr.builder import Builder
+
+    entries = [{"title": ["barn", "skydd"], "text": ["barn", "polis", "barn", "tolk"]},
+               {"title": ["tolk"], "text": ["samtal", "tolk", "polis"]}, {"title": [], "text": ["barn"]}]
+    built = []
+    for direct in (False, True):
+        builder = Builder()
+        builder.b(0)
+        builder.field("title", boost=10)
+        builder.field("text")
+        for number, fields in enumerate(entries):
+            if direct:
+                compat.add_terms(builder, str(number), fields)
+            else:
+                builder.add({"id": str(number), **fields})
+        built.append(builder.build().serialize())
+    assert built[0] == built[1], broken("add_terms", "lunr.py's Builder.add fills the builder otherwise")
 
 
 def test_material_pages_carry_the_search_base_in_their_config_script(recorded):
@@ -339,3 +388,27 @@ def test_material_draws_a_page_status_icon_from_the_key_compat_removes():
     meta = {"status": "review", "title": "x"}
     compat.hide_page_status_icon(meta)
     assert meta == {"title": "x"}
+
+
+def test_material_search_dialog_is_the_one_compat_names():
+    """name_search_dialog finds Material's dialog by its exact markup, which has no name."""
+    template = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(encoding="utf-8")
+    assert compat._SEARCH_DIALOG in template, broken("name_search_dialog", "the search dialog's markup changed")
+    named = compat.name_search_dialog(compat._SEARCH_DIALOG, "Sök")
+    assert named == '<div class="md-search" data-md-component="search" role="dialog" aria-label="Sök">'
+
+
+def test_material_fetches_a_sitemap_beside_each_language_root():
+    """The language switcher asks for sitemap.xml: sitemap_in_each_language gives every
+    language one."""
+    bundle = next((Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert compat.SITEMAP in bundle.read_text(encoding="utf-8"), broken("SITEMAP", "the theme no longer fetches it")
+
+
+def test_static_i18n_writes_alternates_as_compat_drops_them(recorded):
+    """drop_head_alternates finds static-i18n's hreflang links in the form a build writes."""
+    _, out = recorded
+    page = next(p for p in sorted(out.glob("**/index.html")) if 'hreflang="' in p.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    assert compat._ALTERNATE.findall(text), broken("drop_head_alternates", "static-i18n writes them differently")
+    assert "hreflang" not in compat.drop_head_alternates(text.split("</head>")[0])

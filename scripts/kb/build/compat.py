@@ -1,8 +1,8 @@
 """Every private attribute, undocumented file format and call order of the stack we rely on.
 
-MkDocs, Material for MkDocs, mkdocs-static-i18n, pymdown-extensions, watchdog and Jinja
-are used through their public interfaces everywhere else in kb. What they do not promise
-is touched here and only here, each with the version it was tested with and a contract
+MkDocs, Material for MkDocs, mkdocs-static-i18n, pymdown-extensions, watchdog, Jinja and
+lunr.py are used through their public interfaces everywhere else in kb. What they do not
+promise is touched here and only here, each with the version it was tested with and a contract
 test in tests/test_compat.py that fails with a message naming this module when an
 upgrade changes it. MAINTAINING.md says what to do then, and how to move off Material.
 
@@ -13,10 +13,12 @@ mkdocs_static_i18n.
 from __future__ import annotations
 
 import gc
+import html
 import importlib.metadata
 import json
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -33,6 +35,7 @@ TESTED = {
     "pymdown-extensions": ("13.1", ">=13.1,<13.2"),
     "watchdog": ("7.1.0", ">=7.1,<7.2"),
     "jinja2": ("3.1.6", ">=3.1.6,<3.2"),
+    "lunr": ("0.8.0", ">=0.8.0,<0.9"),
 }
 
 log = get_plugin_logger("kb")
@@ -111,6 +114,44 @@ def hide_page_status_icon(meta: dict) -> None:
     meta.pop(PAGE_STATUS_KEY, None)
 
 
+#: static-i18n's links to the page in each language, in every page's <head>.
+_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="([^"]*)" hreflang="([^"]+)">')
+
+
+def drop_head_alternates(page_html: str) -> str:
+    """The sitemap already gives search engines each page's languages (xhtml:link). In the
+    <head> the links are relative, which search engines refuse, and Material's switcher
+    fetches a sitemap.xml beside each of them, which does not exist: so they go."""
+    return _ALTERNATE.sub("", page_html)
+
+
+#: Material's search dialog, which has no accessible name (partials/search.html).
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def name_search_dialog(page_html: str, name: str) -> str:
+    """Give Material's search dialog a name, so a screen reader says what it is for."""
+    return page_html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{html.escape(name)}">', 1)
+
+
+#: The file Material's language switcher fetches beside each language's root, to find the
+#: same page in the other language.
+SITEMAP = "sitemap.xml"
+
+
+def sitemap_in_each_language(site_dir: Path, languages: tuple[str, ...]) -> None:
+    """static-i18n writes one sitemap, at the root, listing every language's pages: each
+    further language gets a copy, so the switcher's request does not end in a 404."""
+    for name in (SITEMAP, SITEMAP + ".gz"):
+        source = site_dir / name
+        if not source.is_file():
+            continue
+        for lang in languages[1:]:
+            target = site_dir / lang / name
+            if target.parent.is_dir() and not target.exists():
+                target.write_bytes(source.read_bytes())
+
+
 def skip_site_wide_outputs(config) -> None:
     """In a dirty rebuild, leave the search index, sitemap.xml and 404.html of the first
     build alone. Material 9.8.1's search plugin keeps its index between builds and
@@ -165,12 +206,6 @@ def keep_out_of_collector() -> None:
 #: Where Material 9.8.1's search plugin writes its index, relative to a language's folder.
 SEARCH_INDEX = Path("search") / "search_index.json"
 
-#: How Material 9.8.1's search worker boosts each field of an index entry.
-SEARCH_FIELDS = {"title": 1000.0, "tags": 1000000.0, "text": 1.0}
-
-#: The word separator of Material 9.8.1's search (its plugin's default `separator`).
-SEARCH_SEPARATOR = r"[\s\-]+"
-
 
 def read_search_index(path: Path) -> dict:
     """Material 9.8.1's index: {"config": {"lang": [...], "separator": ..., ...},
@@ -191,6 +226,14 @@ def write_search_index(path: Path, config: dict, docs: list[dict], lang: str, in
     script.write_text(f"var __index = {data}", encoding="utf-8")
     return [path, script]
 
+
+#: The messages of Material 9.8.1's search worker protocol, by type: its page script starts
+#: the worker named in __config's `search` (overrides/main.html names the site's own, which
+#: speaks this protocol: overrides/assets/kb-search-worker.js), sends SETUP with the index
+#: file's {config, docs, options}, then QUERY with the text typed; the worker answers READY,
+#: then RESULT with {items: [[{location, title, text, score, terms}, ...], ...]}, one list
+#: per page with the page's own entry among them.
+SEARCH_MESSAGES = {"SETUP": 0, "READY": 1, "QUERY": 2, "RESULT": 3}
 
 _CONFIG_BASE = re.compile(r'(<script id="__config" type="application/json">[^<]*?"base":\s*")([^"]*)(")')
 
@@ -225,6 +268,34 @@ CONTENT_ELEMENT = "article"
 #: A task list item as pymdown-extensions 13.1's tasklist (custom_checkbox: false) writes it.
 TASK_ITEM = re.compile(
     r'<li class="task-list-item">\s*<input type="checkbox" disabled(?:="disabled")?\s*/?>(.*?)</li>', re.S)
+
+
+# --- lunr.py's index builder (the site's search index, kb.build.search_index) ---------------
+
+
+def add_terms(builder, ref: str, fields: dict[str, list[str]]) -> None:
+    """Add one entry, already turned into its terms field by field, to a lunr.py 0.8.0
+    Builder: what Builder.add does after its tokenizer and pipeline, without a Token (and
+    a deep copy of its metadata) for every word, which took most of a build's search time.
+    It fills the builder's inverted_index, field_term_frequencies, field_lengths,
+    _documents, document_count and term_index as add() does; build() does the rest."""
+    builder._documents[ref] = {}  # noqa: SLF001  (attributes: no boost)
+    builder.document_count += 1
+    inverted = builder.inverted_index
+    names = builder._fields  # noqa: SLF001
+    for name in names:
+        terms = fields.get(name, [])
+        frequencies = Counter(terms)  # in order of first appearance, as add() numbers new terms
+        field_ref = f"{name}/{ref}"  # lunr.py's FieldRef as a string
+        builder.field_term_frequencies[field_ref] = frequencies
+        builder.field_lengths[field_ref] = len(terms)
+        for term in frequencies:
+            posting = inverted.get(term)
+            if posting is None:
+                posting = inverted[term] = {other: {} for other in names}
+                posting["_index"] = builder.term_index
+                builder.term_index += 1
+            posting[name][ref] = {}
 
 
 # --- the Content-Security-Policy: the inline scripts the theme writes ---------------------

@@ -1,21 +1,45 @@
-"""One search index per language, written after the build.
+"""One search index per language, built once, after the build, with lunr.py.
 
-static-i18n writes one search index holding every language. After the build, split_index
-writes one index per language (Swedish at search/, English at en/search/), each with its
-own single-language pipeline, and adds each page's front-matter keywords as boosted tags.
+static-i18n writes one search index holding every language, in the theme's format.
+split_index takes it apart by language, adds what the theme's indexer never saw (the
+facts and statute box under a title and the method catalogue's entries, which go into
+the HTML after it; glossary synonyms; front-matter keywords as boosted tags), builds one
+lunr index per language over those texts with the language's words
+(kb.build.search_words), and writes it into the file the theme's page script fetches
+(kb.build.search_file), with the search worker that answers the theme's search box
+(kb.build.search_worker). `kb search` reads the same file.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import multiprocessing
+import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from kb.build import compat, facts
+from kb.build import compat, facts, link_check, listings, search_file, search_words, search_worker
+from kb.build.listings import Deferred
 from kb.model.load import Content, built_url
 
+#: How much a word counts where it stands: in the keywords a page declares, in a title, in the text.
+FIELDS = {"title": 10.0, "text": 1.0, "tags": 100.0}
 
-def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
+#: How many characters of a section's text a result shows (two lines or so).
+TEASER = 160
+
+_BREAK = re.compile(r"<(?:br|/p|/div|/dt|/dd|/li|/td|/th|/h\d)\b[^>]*>")  # where words of two lines would meet
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(markup: str) -> str:
+    """The text of a piece of HTML, words of two blocks kept apart."""
+    return html.unescape(_TAG.sub(" ", _BREAK.sub(" ", markup)))
+
+
+def _keywords(content: Content, lang: str, directory_urls: bool) -> dict[str, list[str]]:
     default = content.site.default_language
     found: dict[str, list[str]] = {}
     for page in content.valid_pages():
@@ -23,14 +47,14 @@ def _keywords(content: Content, lang: str) -> dict[str, list[str]]:
             continue
         shown = content.page(page.key, lang) or page
         if shown.meta is not None:
-            found[built_url(page.key)] = list(shown.meta.keywords)
+            found[built_url(page.key, directory_urls)] = list(shown.meta.keywords)
     return found
 
 
-def _after_title_texts(content: Content, lang: str) -> dict[str, str]:
+def _after_title_texts(content: Content, lang: str, directory_urls: bool) -> dict[str, str]:
     """The text of each page's facts or statute box, by location: the build puts these
     blocks in after the theme has indexed the page, so the index gets their words here,
-    at the end of the page's text (the result preview shows the page's own first words)."""
+    at the end of the page's text (the result shows the page's own first words)."""
     default = content.site.default_language
     found: dict[str, str] = {}
     for page in content.valid_pages():
@@ -38,19 +62,39 @@ def _after_title_texts(content: Content, lang: str) -> dict[str, str]:
             continue
         block = facts.after_title(content, content.page(page.key, lang) or page, lang)
         if block:
-            text = _TAG.sub("", _BREAK.sub(" ", block))
-            found[built_url(page.key)] = html.escape(" ".join(html.unescape(text).split()), quote=False)
+            found[built_url(page.key, directory_urls)] = html.escape(" ".join(plain(block).split()), quote=False)
     return found
 
 
-_BREAK = re.compile(r"<(?:br|/p|/div|/dt|/dd|/li)\b[^>]*>")  # where words of two lines would meet
-_TAG = re.compile(r"<[^>]+>")
+_HEADING_ID = re.compile(r"^#{1,6} .*\{#([\w-]+)\}\s*$")
+
+
+def _catalogue_texts(content: Content, lang: str, directory_urls: bool) -> dict[str, str]:
+    """The method catalogue's entries (title, summary, regions), by the location of the
+    catalogue's section that lists them: they go into the page after the theme's indexer
+    has seen it (kb.build.listings.Deferred), as readers see them there."""
+    found: dict[str, str] = {}
+    for page in content.valid_pages():
+        if page.lang != content.site.default_language or page.meta.generated != "methods":
+            continue
+        deferred = Deferred()
+        markdown = listings.method_catalogue(content, page, lang, deferred, directory_urls)
+        section = built_url(page.key, directory_urls)
+        for line in markdown.splitlines():
+            heading = _HEADING_ID.match(line.strip())
+            if heading:
+                section = f"{built_url(page.key, directory_urls)}#{heading.group(1)}"
+            elif line.strip() in deferred.parts:
+                text = html.escape(" ".join(plain(deferred.parts[line.strip()]).split()), quote=False)
+                found[section] = f"{found[section]} {text}" if section in found else text
+    return found
 
 
 def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     """Abbreviations for the terms a page spells out, and the terms for the abbreviations it
-    uses, from data/glossary.yml: a search for "TUT" finds the page that says
-    "tidsbegränsat uppehållstillstånd", and the reverse."""
+    uses, from data/glossary.yml, once for every time the page says them: a search for
+    "TUT" finds the page that says "tidsbegränsat uppehållstillstånd" (first the page that
+    says it most), and the reverse."""
     if content.glossary is None:
         return []
     lowered = text.casefold()
@@ -59,15 +103,65 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
         if not term.abbreviation:
             continue
         name = term.entry(lang).term
-        if name.casefold() in lowered:
-            found.append(term.abbreviation)
+        spelled = lowered.count(name.casefold())
+        if spelled:
+            found += [term.abbreviation] * spelled
         elif term.abbreviation_in(text):
-            found.append(name)
+            found += [name] * len(re.findall(rf"(?<!\w){re.escape(term.abbreviation)}(?!\w)", text))
     return found
 
 
+def teaser(markup: str, length: int = TEASER) -> str:
+    """The start of a section's text as a result shows it: plain text, cut at a word."""
+    text = " ".join(plain(markup).split())
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0].rstrip(",.;:–-") + " …"
+    return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
+
+
+def build_index(docs: list[dict], language: search_words.Language):
+    """A lunr.py index of the entries, each under its position as ref ("0", "1", ...)."""
+    from lunr.builder import Builder
+
+    builder = Builder()
+    builder.b(0)  # as the theme's worker: a long section is not worth less for being long
+    for name, boost in FIELDS.items():
+        builder.field(name, boost=boost)
+    for number, doc in enumerate(docs):
+        compat.add_terms(builder, str(number), {"title": language.terms(plain(doc["title"])),
+                                                "text": language.terms(plain(doc["text"])),
+                                                "tags": language.terms(" ".join(doc.get("tags", [])))})
+    return builder.build()
+
+
+def language_data(docs: list[dict], language: search_words.Language) -> dict:
+    """One language's index as kb.build.search_file.DATA holds it."""
+    index = build_index(docs, language)
+    shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
+    return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
+            "query": search_words.QUERY, **search_file.compact(index.serialize(), len(docs)),
+            "docs": search_file.pack_docs(shown)}
+
+
+def write_language(folder: Path, prefix: str, config: dict, data: dict, lang: str, inline_script: bool) -> list[Path]:
+    """A language's search_index.json, which names DATA for the worker, and DATA beside it;
+    for the offline edition (inline_script) search_index.json and .js that hold DATA."""
+    index_file = folder / prefix / compat.SEARCH_INDEX
+    if inline_script:
+        return compat.write_search_index(index_file, dict(config, kb=data), [], lang, inline_script)
+    data_file = index_file.parent / search_file.DATA
+    data_file.parent.mkdir(parents=True, exist_ok=True)
+    data_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    href = posixpath.relpath(f"{prefix}{compat.SEARCH_INDEX.parent.as_posix()}/{search_file.DATA}",
+                             posixpath.dirname(search_worker.TARGET))
+    kb = {"format": search_file.FORMAT, "href": href}
+    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), data_file]
+
+
 def split_index(site_dir: Path, content: Content, inline_script: bool = False) -> list[Path]:
-    """Replace the combined index with one index per language; returns the files written."""
+    """Replace the combined index with one index per language, and write the search worker;
+    returns the files written. Each further language's index is built in a process of its
+    own while this one builds the default language's (when this process may fork)."""
     combined_path = site_dir / compat.SEARCH_INDEX
     if not combined_path.is_file():
         return []
@@ -83,30 +177,78 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
         by_language[language_of(doc["location"])].append(doc)
     if sum(1 for docs in by_language.values() if docs) < 2:
         return []  # not the combined index (an earlier build's, or already split)
-    written = []
-    for lang in languages:
+    directory_urls = not any(doc["location"].split("#", 1)[0].endswith(".html") for doc in combined["docs"])
+
+    def build(lang: str) -> list[Path]:
         prefix = "" if lang == languages[0] else f"{lang}/"
         docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
                 for doc in by_language[lang]]
-        keywords = _keywords(content, lang)
-        glossaries = {built_url(p.key) for p in content.valid_pages() if p.meta.type == "glossary"}
-        after_title = _after_title_texts(content, lang)
-        for doc in docs:
-            if doc["location"] in after_title:
-                doc["text"] += f" <p>{after_title[doc['location']]}</p>"
-        page_text: dict[str, str] = {}
-        for doc in docs:
-            page = doc["location"].split("#", 1)[0]
-            page_text[page] = page_text.get(page, "") + " " + doc["title"] + " " + doc["text"]
-        for doc in docs:
-            if "#" in doc["location"]:
-                continue
-            if keywords.get(doc["location"]):
-                doc["tags"] = keywords[doc["location"]]
-            if doc["location"] not in glossaries:  # synonyms count as text: found, not boosted
-                synonyms = _glossary_synonyms(content, lang, page_text[doc["location"]])
-                if synonyms:
-                    doc["text"] += " " + " ".join(synonyms)
-        written += compat.write_search_index(site_dir / prefix / compat.SEARCH_INDEX, combined["config"], docs, lang,
-                                             inline_script)
+        _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)
+        data = language_data(docs, search_words.language(content.site.root, lang))
+        return write_language(site_dir, prefix, combined["config"], data, lang, inline_script)
+
+    elsewhere = [_in_another_process(lambda lang=lang: build(lang)) for lang in languages[1:]]
+    written = build(languages[0])
+    for waiting in elsewhere:
+        written += waiting()
+    written.append(search_worker.write(content.site.root, site_dir, languages))
     return written
+
+
+def _add_what_the_theme_did_not_see(content: Content, lang: str, docs: list[dict], directory_urls: bool) -> None:
+    """Into a language's entries: the facts, statute boxes and catalogue entries the build
+    put into pages after the theme indexed them, front-matter keywords as tags, and glossary
+    synonyms."""
+    glossaries = {built_url(p.key, directory_urls) for p in content.valid_pages() if p.meta.type == "glossary"}
+    keywords = _keywords(content, lang, directory_urls)
+    added = _after_title_texts(content, lang, directory_urls)
+    for location, text in _catalogue_texts(content, lang, directory_urls).items():
+        added[location] = f"{added[location]} {text}" if location in added else text
+    for doc in docs:
+        if doc["location"] in added:
+            doc["text"] += f" <p>{added[doc['location']]}</p>"
+    page_text: dict[str, str] = {}
+    for doc in docs:
+        page = doc["location"].split("#", 1)[0]
+        page_text[page] = page_text.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    for doc in docs:
+        if "#" in doc["location"]:
+            continue
+        if keywords.get(doc["location"]):
+            doc["tags"] = keywords[doc["location"]]
+        if doc["location"] not in glossaries:  # synonyms count as text: found, not boosted
+            synonyms = _glossary_synonyms(content, lang, page_text[doc["location"]])
+            if synonyms:
+                doc["text"] += " " + " ".join(synonyms)
+
+
+def _in_another_process(work: Callable[[], list[Path]]) -> Callable[[], list[Path]]:
+    """Start `work` in a forked process (or, where this process may not fork, do it now);
+    returns what waits for it and gives its result. A failure there stops the build here."""
+    if not link_check.may_fork():
+        done = work()
+        return lambda: done
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            send.send(("done", [str(path) for path in work()]))
+        except BaseException as exc:  # noqa: BLE001  (reported by the build, in the other process)
+            send.send(("failed", str(exc) or type(exc).__name__))
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    send.close()
+
+    def wait() -> list[Path]:
+        try:
+            status, value = receive.recv()
+        except EOFError:
+            status, value = "failed", f"its process ended with exit code {process.exitcode}"
+        process.join()
+        if status != "done":
+            raise compat.BuildError(f"the search index could not be built: {value}")
+        return [Path(path) for path in value]
+
+    return wait

@@ -1,16 +1,21 @@
-"""`kb search`: the site's search offline, ranked with lunr.py over the built index files.
+"""`kb search`: the site's search, as the reader's browser runs it, from the command line.
 
-It reads the per-language index the build writes (see kb.build.search_index), with
-Snowball stemming (NLTK's, which needs no download) and the stop-word list in data/search/.
+It loads the very index file the site ships (kb.build.search_file) with lunr.py's
+lunr.Index.load and asks it what the browser's worker (overrides/assets/kb-search-worker.js)
+asks lunr.js, clause by clause, with the boosts the file carries, and ranks pages the same
+way: so `kb search`, the quality suite (`kb search --eval`) and the search box agree, which
+tests/browser/test_search_agreement.py checks query by query.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.build import compat
+from kb.build import compat, search_file, search_words
+from kb.model.site import SiteConfigError
 
 
 @dataclass(frozen=True)
@@ -20,68 +25,101 @@ class Hit:
     score: float
 
 
-def _stop_words(root: Path, lang: str) -> set[str]:
-    path = root / "data" / "search" / f"stopwords.{lang}.txt"
-    if not path.is_file():
-        return set()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+@dataclass(frozen=True)
+class Loaded:
+    """One language's index file, loaded: lunr's index, the entries, the pipeline, the query's boosts."""
+
+    index: object
+    docs: list[dict]
+    language: search_words.Language
+    query: dict
 
 
-def build_index(index_file: Path, root: Path, lang: str):
-    """A lunr.py index over a site language's search_index.json, with that language's pipeline:
-    a language with its own stop-word list in data/search/ (Swedish) gets Snowball stemming
-    and that list; any other language lunr's own (English) pipeline."""
-    import lunr  # noqa: F401  (registers the default pipeline functions)
-    import lunr.languages  # noqa: F401  (registers stemmer-sv etc. when NLTK is installed)
-    from lunr.builder import Builder
-    from lunr.pipeline import Pipeline
-    from lunr.stemmer import stemmer as english_stemmer
-    from lunr.stop_word_filter import generate_stop_word_filter, stop_word_filter
-    from lunr.trimmer import trimmer
+def build_index(index_file: Path, root: Path, lang: str) -> Loaded:
+    """Load a language's index file as the worker does (the name is older than the file)."""
+    from lunr.index import Index
 
-    data = compat.read_search_index(index_file)
-    builder = Builder()
-    stop_words = _stop_words(root, lang)
-    if stop_words:
-        stem = Pipeline.registered_functions[f"stemmer-{lang}"]
-        stop = generate_stop_word_filter(sorted(stop_words), language=lang)
-    else:
-        stem, stop = english_stemmer, stop_word_filter
-    builder.pipeline.add(trimmer, stop, stem)
-    builder.search_pipeline.add(stem)
-    builder.ref("location")
-    for name, boost in compat.SEARCH_FIELDS.items():
-        builder.field(name, boost=boost)
-    titles = {}
-    for doc in data["docs"]:
-        titles[doc["location"]] = doc["title"]
-        builder.add({"location": doc["location"], "title": _plain(doc["title"]), "text": _plain(doc["text"]),
-                     "tags": " ".join(doc.get("tags", []))})
-    return builder.build(), titles
+    stored = search_file.read(index_file)
+    if stored is None:
+        raise SiteConfigError(f"{index_file} is not an index this version of kb reads: run `make build` again")
+    language = search_words.language(root, lang)
+    if language.stemmer_name != stored["stemmer"]:
+        raise SiteConfigError(f"{index_file} was built with another stemmer: run `make build` again")
+    language = dataclasses.replace(language, stop_words=frozenset(stored["stop_words"]))  # the file's, as the worker
+    return Loaded(Index.load(search_file.expand(stored)), search_file.unpack_docs(stored["docs"]), language,
+                  stored["query"])
 
 
-def _plain(html_text: str) -> str:
-    return re.sub(r"<[^>]+>", " ", html_text)
+def clauses(loaded: Loaded, query: str) -> list[tuple[str, list[dict]]]:
+    """The query's words (kb.build.search_words.query_words), each with its clauses
+    {term, boost, and wildcard or edit distance}: the word's stem; the stems of the word
+    less one to four letters at the end, which lunr-languages' Snowball leaves on some
+    definite forms ("tvångsarbetet", "checklistan"); the word as typed so far, as a
+    prefix; and within one letter of the stem for a word of five letters or more (a typo)."""
+    boost, language = loaded.query, loaded.language
+    found = []
+    for word in search_words.query_words(language, query, boost["most_words"]):
+        stem = language.stem(word)
+        own = [{"term": stem, "boost": boost["exact"]}]
+        shorter: list[str] = []
+        for cut in range(1, min(boost["cut_most"], len(word) - boost["cut_leaves"]) + 1):
+            short = language.stem(word[:-cut])
+            if short != stem and short not in shorter:
+                shorter.append(short)
+        own += [{"term": short, "boost": boost["cut"]} for short in shorter]
+        own.append({"term": word, "boost": boost["prefix"], "wildcard": "trailing"})
+        if len(word) >= boost["typo_from"]:
+            own.append({"term": stem, "boost": boost["typo"], "edit_distance": 1})
+        found.append((word, own))
+    return found
 
 
-def search(index_and_titles, query: str, limit: int = 10) -> list[Hit]:
-    """Ranked pages for a query: each term matched as typed or as a prefix, best section per page."""
-    index, titles = index_and_titles
-    terms = [t for t in re.split(compat.SEARCH_SEPARATOR, query.lower().strip()) if t]
-    if not terms:
+def ranked(loaded: Loaded, query: str) -> list[tuple[str, float, list[tuple[int, float]]]]:
+    """Every page that matches, best first: (page, score, [(entry, score), ...]). An
+    entry's score is lunr's times the share of the query's words it has, to the power
+    `all_words` (a section with every word beats one with some); a page counts with its best entry.
+    Scores are rounded to a millionth (lunr.js and lunr.py may differ in the last bits of
+    a float) and equal ones go by address."""
+    from lunr.query import Query
+    from lunr.token_set import TokenSet
+
+    words = clauses(loaded, query)
+    if not words:
         return []
+    built = loaded.index.create_query()
+    for _, own in words:
+        for clause in own:
+            wildcard = Query.WILDCARD_TRAILING if clause.get("wildcard") else Query.WILDCARD_NONE
+            built.term(clause["term"], use_pipeline=False, boost=clause["boost"], wildcard=wildcard,
+                       edit_distance=clause.get("edit_distance", 0))
+    reached, at = [], 0
+    for _, own in words:
+        terms: set[str] = set()
+        for _ in own:
+            terms.update(loaded.index.token_set.intersect(TokenSet.from_clause(built.clauses[at])).to_list())
+            at += 1
+        reached.append(terms)
+    pages: dict[str, list[tuple[int, float]]] = {}
+    for result in loaded.index.query(built):
+        number = int(result["ref"])
+        matched = set(result["match_data"].metadata)
+        share, factor = sum(1 for terms in reached if terms & matched) / len(words), 1.0
+        for _ in range(loaded.query["all_words"]):
+            factor *= share
+        score = math.floor(result["score"] * factor * 1e6 + 0.5) / 1e6
+        pages.setdefault(loaded.docs[number]["location"].split("#", 1)[0], []).append((number, score))
+    order = []
+    for page, entries in pages.items():
+        entries.sort(key=lambda entry: (-entry[1], loaded.docs[entry[0]]["location"]))
+        order.append((page, entries[0][1], entries))
+    order.sort(key=lambda item: (-item[1], item[0]))
+    return order
 
-    query_ = index.create_query()
-    for term in terms:
-        query_.term(term, boost=10)
-        query_.term(term, use_pipeline=False, wildcard=query_.WILDCARD_TRAILING)
-    best: dict[str, float] = {}
-    for result in index.query(query_):
-        page = result["ref"].split("#", 1)[0]
-        best[page] = max(best.get(page, 0.0), result["score"])
-    ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
-    return [Hit(location, titles.get(location, location), score) for location, score in ranked]
+
+def search(loaded: Loaded, query: str, limit: int = 10) -> list[Hit]:
+    """The pages a query finds, best first, as the search box lists them."""
+    titles = {doc["location"]: doc["title"] for doc in loaded.docs}
+    return [Hit(page, titles.get(page, page), score) for page, score, _ in ranked(loaded, query)[:limit]]
 
 
 def index_file(site_dir: Path, default_language: str, lang: str) -> Path:

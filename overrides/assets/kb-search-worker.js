@@ -1,0 +1,249 @@
+// The site's search worker. The build puts lunr.js and lunr-languages (pinned in
+// package-lock.json) in front of this file (kb.build.search_worker). It answers the
+// theme's search box in the theme's worker messages (SETUP -> READY, QUERY -> RESULT):
+// the config the theme's page script hands over names the index the build made once with
+// lunr.py (kb.build.search_file), which this fetches and loads with lunr.Index.load. Every
+// step below mirrors one in kb.build.search_words, kb.build.search_file and
+// kb.tools.search, which `kb search` runs: tests/browser/test_search_agreement.py checks
+// that both rank the same pages.
+(function () {
+  "use strict";
+  var FORMAT = 1;  // kb.build.search_file.FORMAT
+  var SCALE = 1000;  // kb.build.search_file.SCALE
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;  // the theme's SearchMessageType
+  var MARKED = 50;  // the pages whose found words are marked: the box shows 10, then 4 more at a time
+  var SEPARATOR = /[^\p{L}\p{N}]+/u;
+  var ASTRAL = /[\u{10000}-\u{10FFFF}]/gu;
+
+  // kb.build.search_words.words
+  function words(text) {
+    return text.normalize("NFC").toLowerCase().replace(ASTRAL, "").split(SEPARATOR).filter(Boolean);
+  }
+
+  // kb.build.search_file.expand: lunr's serialized index from the stored vectors. A term's
+  // entries in the inverted index (its posting) are the same vectors read the other way;
+  // they are put together for a term and field only when a query first reads them, so
+  // that loading the index does not build thousands of objects the first query never reads.
+  function expand(stored) {
+    var fields = stored.fields, terms = stored.terms, fieldVectors = [], docsOf = {};
+    var none = {};  // no metadata: lunr only reads it, so every entry can share one
+    fields.forEach(function (name) {
+      var byTerm = docsOf[name] = new Array(terms.length), table = stored.weights[name];
+      stored.vectors[name].forEach(function (flat, doc) {
+        var elements = new Array(flat.length), number = 0;
+        for (var at = 0; at < flat.length; at += 2) {
+          number += flat[at];
+          elements[at] = number;
+          elements[at + 1] = table[number][flat[at + 1]] / SCALE;
+          (byTerm[number] || (byTerm[number] = [])).push(doc);
+        }
+        fieldVectors.push([name + "/" + doc, elements]);
+      });
+    });
+    function Posting(number) { this._index = number; }
+    fields.forEach(function (name) {
+      Object.defineProperty(Posting.prototype, name, {
+        get: function () {
+          var entries = {}, docs = docsOf[name][this._index] || [];
+          for (var i = 0; i < docs.length; i++) { entries[docs[i]] = none; }
+          Object.defineProperty(this, name, { value: entries });
+          return entries;
+        }
+      });
+    });
+    var order = terms.map(function (term, number) { return number; });
+    order.sort(function (a, b) { return terms[a] < terms[b] ? -1 : terms[a] > terms[b] ? 1 : 0; });
+    return {
+      version: lunr.version, fields: fields, fieldVectors: fieldVectors, pipeline: [],
+      invertedIndex: order.map(function (number) { return [terms[number], new Posting(number)]; })
+    };
+  }
+
+  // kb.build.search_file.unpack_docs
+  function unpackDocs(packed) {
+    var page = "";
+    return packed.map(function (entry) {
+      var location = entry[0].charAt(0) === "#" ? page + entry[0] : entry[0];
+      page = location.split("#")[0];
+      return { location: location, title: entry[1], text: entry[2] };
+    });
+  }
+
+  // kb.build.search_file.read: the index, in the theme's config (offline) or fetched from beside it
+  function read(config) {
+    var stored = config.kb;
+    if (!stored || stored.format !== FORMAT) {
+      return Promise.reject(new Error("the search index was written for another version of the search worker"));
+    }
+    if (!stored.href) { return Promise.resolve(stored); }
+    return fetch(new URL(stored.href, self.location.href)).then(function (response) {
+      if (!response.ok) { throw new Error(stored.href + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  function Search(stored) {
+    if (stored.format !== FORMAT) {
+      throw new Error("the search index was written for another version of the search worker");
+    }
+    var stemmer = lunr.Pipeline.registeredFunctions[stored.stemmer];
+    if (!stemmer) { throw new Error("no stemmer " + stored.stemmer + " in the search worker"); }
+    this.docs = unpackDocs(stored.docs);
+    this.articles = new Map();  // a page's own entry (no #), by its address
+    this.docs.forEach(function (doc) {
+      if (doc.location.indexOf("#") < 0) { this.articles.set(doc.location, doc); }
+    }, this);
+    this.boost = stored.query;
+    this.stopWords = new Set(stored.stop_words);
+    this.stems = new Map();
+    this.stemmer = stemmer;
+    this.index = lunr.Index.load(expand(stored));
+  }
+
+  Search.prototype.stem = function (word) {
+    var found = this.stems.get(word);
+    if (found === undefined) {
+      found = this.stemmer(new lunr.Token(word)).toString();
+      this.stems.set(word, found);
+    }
+    return found;
+  };
+
+  // kb.build.search_words.query_words
+  Search.prototype.queryWords = function (query) {
+    var seen = new Set(), found = [], self = this;
+    words(query).forEach(function (word) { if (!seen.has(word)) { seen.add(word); found.push(word); } });
+    var useful = found.filter(function (word) { return !self.stopWords.has(word) && word.length > 1; });
+    return (useful.length ? useful : found).slice(0, this.boost.most_words);
+  };
+
+  // kb.tools.search.clauses (one list per word, for the terms each word matched)
+  Search.prototype.clauses = function (query) {
+    var boost = this.boost, self = this;
+    return this.queryWords(query).map(function (word) {
+      var stem = self.stem(word), found = [{ term: stem, boost: boost.exact }], shorter = [];
+      var most = Math.min(boost.cut_most, word.length - boost.cut_leaves);
+      for (var cut = 1; cut <= most; cut++) {
+        var short = self.stem(word.slice(0, -cut));
+        if (short !== stem && shorter.indexOf(short) < 0) { shorter.push(short); }
+      }
+      shorter.forEach(function (short) { found.push({ term: short, boost: boost.cut }); });
+      found.push({ term: word, boost: boost.prefix, wildcard: lunr.Query.wildcard.TRAILING });
+      if (word.length >= boost.typo_from) { found.push({ term: stem, boost: boost.typo, editDistance: 1 }); }
+      return { word: word, clauses: found };
+    });
+  };
+
+  function rounded(score) { return Math.floor(score * 1e6 + 0.5) / 1e6; }
+  function byScoreThenAddress(a, b) {
+    return b.score - a.score || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0);
+  }
+
+  // kb.tools.search.ranked, and the theme's result: one group per page, best first
+  Search.prototype.search = function (query) {
+    var perWord = this.clauses(query), self = this;
+    if (!perWord.length) { return { items: [] }; }
+    var built = null;
+    var results = this.index.query(function (q) {
+      perWord.forEach(function (entry) {
+        entry.clauses.forEach(function (clause) {
+          var options = { usePipeline: false, boost: clause.boost,
+            wildcard: clause.wildcard || lunr.Query.wildcard.NONE };
+          // lunr.js treats a clause with any editDistance, even 0, as fuzzy
+          if (clause.editDistance) { options.editDistance = clause.editDistance; }
+          q.term(clause.term, options);
+        });
+      });
+      built = q;
+    });
+    // which index terms each word reached, to show which words a result lacks and to mark the found ones
+    var reached = [], at = 0;
+    perWord.forEach(function (entry) {
+      var terms = new Set();
+      entry.clauses.forEach(function () {
+        self.index.tokenSet.intersect(lunr.TokenSet.fromClause(built.clauses[at++])).toArray()
+          .forEach(function (term) { terms.add(term); });
+      });
+      reached.push(terms);
+    });
+    var pages = new Map();
+    results.forEach(function (result) {
+      var doc = self.docs[Number(result.ref)], page = doc.location.split("#")[0];
+      var matched = Object.keys(result.matchData.metadata), terms = {}, has = 0, factor = 1;
+      perWord.forEach(function (entry, number) {
+        terms[entry.word] = matched.some(function (term) { return reached[number].has(term); });
+        if (terms[entry.word]) { has++; }
+      });
+      var share = has / perWord.length;
+      for (var times = 0; times < self.boost.all_words; times++) { factor *= share; }
+      if (!pages.has(page)) { pages.set(page, []); }
+      pages.get(page).push({ location: doc.location, title: doc.title, text: doc.text,
+        score: rounded(result.score * factor), terms: terms, matched: matched });
+    });
+    var groups = [];
+    pages.forEach(function (entries, page) {
+      entries.sort(byScoreThenAddress);
+      if (!entries.some(function (entry) { return entry.location === page; })) {
+        var article = self.articles.get(page);
+        if (article) {  // the theme shows each page's own entry first, found or not
+          entries.push({ location: page, title: article.title, text: article.text, score: 0, terms: {}, matched: [] });
+        }
+      }
+      groups.push({ location: page, score: entries[0].score, entries: entries });
+    });
+    groups.sort(byScoreThenAddress);
+    var prefixes = perWord.map(function (entry) { return entry.word; });
+    return {
+      items: groups.map(function (group, rank) {
+        return group.entries.map(function (entry) {
+          if (rank < MARKED) {
+            var marked = new Set(entry.matched);
+            entry.title = self.mark(entry.title, marked, prefixes);
+            entry.text = self.mark(entry.text, marked, prefixes);
+          }
+          delete entry.matched;
+          return entry;
+        });
+      })
+    };
+  };
+
+  // <mark> around the words of a title or teaser that the query found (display only)
+  Search.prototype.mark = function (html, terms, prefixes) {
+    var self = this;
+    return html.replace(/(<[^>]*>|&[#\w]+;)|[\p{L}\p{N}]+/gu, function (text, skip) {
+      if (skip) { return text; }
+      var word = text.normalize("NFC").toLowerCase();
+      var found = terms.has(self.stem(word)) || prefixes.some(function (prefix) { return word.startsWith(prefix); });
+      return found ? "<mark>" + text + "</mark>" : text;
+    });
+  };
+
+  // The theme sends queries only once the worker is READY. It is said at once, and the
+  // index is loaded meanwhile: a query that comes before it is answered when it is there,
+  // so that the page's own thread, often busy just after the page has loaded, need not
+  // be free twice (to hear READY and to send the query) before the first answer.
+  var loaded = null;
+  addEventListener("message", function (event) {
+    var message = event.data;
+    if (message.type === SETUP) {
+      loaded = read(message.data.config).then(function (stored) {
+        return new Search(stored);
+      }).catch(function (error) {
+        console.warn("Search is not available: " + error.message);
+        return null;
+      });
+      postMessage({ type: READY });
+    } else if (message.type === QUERY) {
+      (loaded || Promise.resolve(null)).then(function (search) {
+        var result = { items: [] };
+        try {
+          if (search) { result = search.search(message.data); }
+        } catch (error) {
+          console.warn("Search failed for '" + message.data + "': " + error.message);
+        }
+        postMessage({ type: RESULT, data: result });
+      });
+    }
+  });
+})();

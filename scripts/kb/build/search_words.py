@@ -1,0 +1,130 @@
+"""Words as the site's search sees them: split, lower-cased, stop words left out, stemmed.
+
+One definition for the build's index, `kb search` and the reader's browser: the worker
+(overrides/assets/kb-search-worker.js) does each step of `words`, `query_words` and the
+stemming the same way, with the stop words and the stemmer's name the index file carries.
+A language with its own stop-word list in data/search/ (Swedish) gets the Snowball stemmer
+lunr.py registers under lunr-languages' name (`stemmer-sv`, the same algorithm as the
+browser's lunr.sv); any other language lunr's own English pipeline (its stop words and
+lunr.js's stemmer, kb.build.english_stemmer).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.build import english_stemmer
+
+#: A word: letters and digits (the worker: /[\p{L}\p{N}]+/gu); anything else separates words.
+_WORD = re.compile(r"[^\W_]+")
+#: Characters outside the Basic Multilingual Plane are left out: lunr.js measures and sorts
+#: words in UTF-16 units, lunr.py in code points, and the two would disagree on them.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased, in order (the same for a page and a query)."""
+    return _WORD.findall(_ASTRAL.sub("", unicodedata.normalize("NFC", text).lower()))
+
+
+def index_words(text: str) -> list[str]:
+    """The words of a page's text for the index: its words as a query's are split, then
+    the parts of each word the theme's indexer glued together, so that "Telefon112" is
+    found by "112" too."""
+    glued = [raw for raw in _WORD.findall(_ASTRAL.sub("", unicodedata.normalize("NFC", text)))
+             if not (raw.isdigit() or (raw.isalpha() and raw[1:].islower()))]  # a capital inside, or digits
+    return words(text) + [part for raw in glued for part in _parts(raw)]
+
+
+def _parts(raw: str) -> list[str]:
+    """The words glued into one by the theme's indexer, which joins the text of table cells
+    and of a list's terms and descriptions ("Telefon112", "ÖppetDygnet"): taken apart where
+    a lower-case letter meets a capital and where a letter meets a digit. Nothing when
+    there is no such seam."""
+    parts, start = [], 0
+    for at in range(1, len(raw)):
+        before, after = raw[at - 1], raw[at]
+        if (before.islower() and after.isupper()) or (before.isdigit() != after.isdigit()):
+            parts.append(raw[start:at].lower())
+            start = at
+    return [*parts, raw[start:].lower()] if parts else []
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's pipeline: its stop words and its stemmer (by lunr's registered name)."""
+
+    code: str
+    stemmer_name: str
+    stop_words: frozenset[str]
+    _stem: Callable[[str], str] = field(repr=False, compare=False)
+    _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def stem(self, word: str) -> str:
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = self._stem(word)
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        """What the index holds for a text: its words (glued ones taken apart too), stop
+        words left out, stemmed."""
+        stems, stop = self._stems, self.stop_words
+        found = [word for word in index_words(text) if word not in stop]
+        for word in set(found).difference(stems):
+            self.stem(word)
+        return list(map(stems.__getitem__, found))
+
+
+def stop_word_file(root: Path, lang: str) -> Path:
+    return root / "data" / "search" / f"stopwords.{lang}.txt"
+
+
+def uses_snowball(root: Path, lang: str) -> bool:
+    """Whether a language has its own stop words, and so lunr-languages' Snowball stemmer."""
+    return stop_word_file(root, lang).is_file()
+
+
+def language(root: Path, lang: str) -> Language:
+    """The pipeline of a site language (see the module's docstring)."""
+    path = stop_word_file(root, lang)
+    if uses_snowball(root, lang):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        stop_words = frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+        name = f"stemmer-{lang}"
+        return Language(lang, name, stop_words, _snowball(name))
+    from lunr.stop_word_filter import WORDS  # lunr.py's copy of lunr.js's English stop words
+
+    return Language(lang, "stemmer", frozenset(WORDS), english_stemmer.stem)
+
+
+def _snowball(name: str) -> Callable[[str], str]:
+    import lunr.languages  # noqa: F401  (registers stemmer-sv and the others; NLTK's Snowball, no download)
+    from lunr.pipeline import Pipeline
+    from lunr.token import Token
+
+    function = Pipeline.registered_functions[name]
+    return lambda word: str(function(Token(word), 0, []))
+
+
+#: How a query is searched, written into the index file so that `kb search` and the worker
+#: read the same numbers: the boost of a word's stem (exact), of the stems of the word cut
+#: short by one to `cut_most` letters, leaving at least `cut_leaves` (cut), of the word as
+#: typed so far as a prefix (prefix), and of a stem one letter away, for words of
+#: `typo_from` letters or more (typo); at most `most_words` words of a query count, and an
+#: entry's score is multiplied by the share of them it has, `all_words` times.
+QUERY = {"exact": 10, "cut": 3, "prefix": 1, "typo": 0.3, "cut_most": 4, "cut_leaves": 4, "typo_from": 5,
+         "most_words": 12, "all_words": 3}
+
+
+def query_words(language: Language, query: str, most: int = QUERY["most_words"]) -> list[str]:
+    """The words of a query that are searched for, each once: stop words and one-letter
+    words are left out unless nothing else is left ("vem ringer jag om ..." searches
+    "ringer"), and only the first `most`."""
+    found = list(dict.fromkeys(words(query)))
+    useful = [w for w in found if w not in language.stop_words and len(w) > 1]
+    return (useful or found)[:most]
