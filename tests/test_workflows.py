@@ -124,3 +124,18 @@ def test_only_the_jobs_that_need_it_may_write():
         "freshness/freshness": {"issues"},
         "links/links": {"issues"},
     }
+
+
+def test_ci_shows_problems_on_their_line_sums_up_the_pages_and_keeps_the_site():
+    """A pull request's problems are annotations on their lines; the job summary lists the
+    pages it adds or changes; the built site is an artifact for the reviewer to open."""
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))["jobs"][
+        "content"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    check = next(n for n, script in enumerate(runs) if "kb check" in script)
+    assert runs[check].split() == [".venv/bin/kb", "check", "--changed-since", '"$BASE"', "--format", "github",
+                                   "--summary", '"$GITHUB_STEP_SUMMARY"']
+    build = runs.index("make build")
+    upload = next(n for n, step in enumerate(steps) if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert check < build < upload
+    assert steps[upload]["with"]["path"] == "site" and steps[upload]["with"]["if-no-files-found"] == "error"

@@ -56,6 +56,8 @@
   function leave(event) {
     if (event) { event.preventDefault(); }
     document.body.style.display = "none";
+    // What this tab kept (the share page's draft) goes too: Back must not bring it back.
+    try { window.sessionStorage.clear(); } catch (error) { /* storage refused: nothing kept */ }
     window.location.replace(exit.href);
   }
   exit.addEventListener("click", leave);

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.build import changes, contact_cards, facts, listings, notices, page_html
+from kb.build import changes, contact_cards, edit_link, facts, listings, method_form, notices, page_html
 from kb.build.listings import Deferred
 from kb.checks.allowlist import Removal, sanitize
 from kb.model.load import Content, PageFile
+from kb.model.repository import Repository
 
 
 def additions(content: Content, page: PageFile | None, lang: str, deferred: Deferred,
@@ -38,9 +39,9 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
 
 
 def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, file_lang: str, url: str,
-             directory_urls: bool, today: date, include_drafts: bool) -> str:
+             directory_urls: bool, today: date, include_drafts: bool, repository: Repository | None = None) -> str:
     """A page's Markdown with what the build adds; `meta` (the page's) gets what the
-    templates and the later steps need: kb_review, kb_after_title, kb_deferred."""
+    templates and the later steps need: kb_review, kb_after_title, kb_deferred, kb_edit."""
     source = content.page(key, lang) or content.page(key, content.site.default_language)
     if source is not None and source.meta is not None:
         meta["kb_review"] = notices.review_notice(content, source, lang, today)
@@ -52,6 +53,8 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
         text = text.replace(changes.LATEST, changes.latest(content, source, lang, include_drafts))
     text = notices.translation_notices(content, key, lang, file_lang, url, text)
     deferred = meta["kb_deferred"] = Deferred()
+    meta["kb_edit"] = edit_link.target(content, key, lang, file_lang, repository)
+    text = method_form.expand(content, text, lang, deferred, url, repository)
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)
     return text + notices.abbreviations(content, lang, text)
 

@@ -14,6 +14,7 @@ loaded again only when a file under docs/ or data/ changed.
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from kb.model import load
 from kb.model.dates import fixed_today
 from kb.model.load import Content
 from kb.model.problems import Problem
+from kb.model.repository import Repository, RepositoryError, from_extra
 from kb.model.schema import as_html_text
 from kb.model.site import load_site
 
@@ -99,6 +101,7 @@ class BuildSession:
         self.streamed: link_check.StreamedCheck | None = None  # a full build's, reading pages as written
         self.templates = CompiledTemplates()
         self._content: tuple[tuple, Content, list[Problem]] | None = None
+        self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
         self._root: Path | None = None
 
     # --- MkDocs events, in the order they come ---------------------------------------
@@ -110,6 +113,7 @@ class BuildSession:
         """Stop the build on any content problem; in a full build, start the link check that
         reads pages while they are written."""
         self._root = Path(config.config_file_path).resolve().parent
+        self.repository = _repository(config)
         outermost = self._started()
         if outermost and self.completed == 0:
             for problem in compat.version_problems():
@@ -173,7 +177,7 @@ class BuildSession:
         lang, file_lang = compat.page_languages(page, content.site.default_language)
         return pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
                               directory_urls=config.use_directory_urls, today=self.options.build_date,
-                              include_drafts=self.options.include_drafts)
+                              include_drafts=self.options.include_drafts, repository=self.repository)
 
     def page_content(self, html: str, page, config) -> str:
         """What the page publishes has passed the allowlist. Anything it removed stops a strict
@@ -197,6 +201,8 @@ class BuildSession:
         default = content.site.default_language
         lang = compat.build_language(config, default)
         output = changes.head_link(output, content, lang, page.url)
+        output = compat.drop_head_alternates(output)
+        output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def post_template(self, output: str, template_name: str, config) -> str:
@@ -206,8 +212,10 @@ class BuildSession:
             return output
         output = content_policy.declare_in_template(output, template_name, config, self.command == "serve",
                                                     self.templates)
-        default = self.content()[0].site.default_language
+        content = self.content()[0]
+        default = content.site.default_language
         lang = compat.build_language(config, default)
+        output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
         if lang == default:
             return output
         target = Path(config.site_dir) / lang / "404.html"
@@ -224,6 +232,7 @@ class BuildSession:
         content = self.content()[0]
         site_dir = Path(config.site_dir)
         changes.write_feeds(content, site_dir, config.site_url or "", self.options.include_drafts)
+        compat.sitemap_in_each_language(site_dir, content.site.languages)
         offline_build = compat.offline_enabled(config)
         pending: Callable[[], object] | None = None
         if not rebuild:
@@ -312,6 +321,13 @@ class BuildSession:
         written = set(self.written) if self.dirty else None
         self.written.clear()
         return written
+
+
+def _repository(config) -> Repository | None:
+    try:
+        return from_extra(config.extra)
+    except RepositoryError as exc:
+        raise compat.BuildError(str(exc)) from None
 
 
 def _site_host(config) -> str:

@@ -1,4 +1,5 @@
-"""One shape for every problem any check finds: `path:line: message`."""
+"""One shape for every problem any check finds: `path:line: message`, or the same as a GitHub
+workflow command, which shows it on its line in a pull request's "Files changed"."""
 
 from __future__ import annotations
 
@@ -15,6 +16,27 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+#: How `kb check --format` prints problems.
+FORMATS = ("text", "github")
+
+
+def as_github(problem: Problem, title: str = "kb check") -> str:
+    """`::error file=…,line=…,title=…::message`, escaped as GitHub's workflow commands want:
+    % and line breaks everywhere, and also : and , in the properties."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = f"file={prop(problem.path)}" + (f",line={problem.line}" if problem.line else "")
+    return f"::error {where},title={prop(title)}::{data(problem.message)}"
+
+
+def formatted(problem: Problem, output_format: str) -> str:
+    return as_github(problem) if output_format == "github" else str(problem)
 
 
 def rel(path: Path, root: Path) -> str:

@@ -21,9 +21,9 @@ from kb.checks.scope import Scope
 from kb.model import freshness, load, schema, translations
 from kb.model.dates import fixed_today, parse_iso_date
 from kb.model.load import built_url
-from kb.model.problems import summary
+from kb.model.problems import FORMATS, formatted, summary
 from kb.model.site import Site, SiteConfigError, find_root, load_site
-from kb.tools import bench, csp, engines, external_links, offline_zip, release, scaffold, search
+from kb.tools import bench, change_summary, csp, engines, external_links, offline_zip, release, scaffold, search
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -57,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--release", action="store_true",
                        help="list instead everything that must be replaced before the site goes live (the deploy "
                             "workflow runs it; not part of make check)")
+    check.add_argument("--format", choices=FORMATS, default="text", dest="output_format",
+                       help="text: path:line: message (default); github: one ::error workflow command per problem, "
+                            "which a pull request shows on its line")
+    check.add_argument("--summary", type=Path, metavar="FILE",
+                       help="also append a Markdown table of the pages checked (with --changed-since: those the "
+                            "change adds or changes), their language, status, translation state and problems, "
+                            "e.g. to $GITHUB_STEP_SUMMARY")
     check.set_defaults(handler=run_check)
 
     fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
@@ -115,6 +122,21 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--region", help="your region's id, as in data/taxonomy.yml (e.g. syd)")
     new.add_argument("--focus-area", action="append", default=[], dest="focus_areas", metavar="N",
                      help="a focus area by number (1-8) or id; repeat for more")
+    new.add_argument("--summary", default="", help="one sentence on what the method is and what it achieves")
+    new.add_argument("--problem", default="", help="the problem the method answers, in one sentence")
+    new.add_argument("--target-group", action="append", default=[], dest="target_groups", metavar="ID",
+                     help="a target group's id (e.g. vuxna); repeat for more")
+    new.add_argument("--exploitation-form", action="append", default=[], dest="exploitation_forms", metavar="ID",
+                     help="a form of exploitation's id (e.g. tvangsarbete); repeat for more")
+    new.add_argument("--actor", action="append", default=[], dest="actors", metavar="ID",
+                     help="an actor's id (e.g. polisen); repeat for more")
+    new.add_argument("--contact-role", default="", help="whom to ask about the method, a role (default: the "
+                                                        "region's coordinator)")
+    new.add_argument("--keyword", action="append", default=[], dest="keywords", metavar="WORD",
+                     help="a word search should find the method by; repeat, or separate with commas")
+    new.add_argument("--section", action="append", nargs=2, default=[], dest="sections", metavar=("ID", "TEXT"),
+                     help="the text under one of the template's headings, by the heading's id (e.g. problem; an "
+                          "unknown id is refused with the list); repeat for more")
     new.add_argument("--lang", help="the page's language (default: the site's default language); a translation "
                                     "is written next to its existing source page")
     _today_option(new)
@@ -163,14 +185,20 @@ def run_check(site: Site, args) -> int:
     if args.release:
         placeholders = release.problems(content)
         for problem in placeholders:
-            print(problem)
+            print(formatted(problem, args.output_format))
         print(f"kb check --release: {len(placeholders) or 'nothing'} to replace before the site goes live.")
         return PROBLEMS if placeholders else OK
     pages, contacts = (None, None) if not args.changed_since else _changed(site, content, args.changed_since)
     problems = checks.run(content, Scope(_today(args), pages, contacts))
     for problem in problems:
-        print(problem)
+        print(formatted(problem, args.output_format))
     print(f"kb check: {len(content.pages)} pages checked. {summary(problems)}")
+    if args.summary:
+        try:
+            with args.summary.open("a", encoding="utf-8") as report:
+                report.write(change_summary.table(content, pages, problems))
+        except OSError as exc:
+            raise UsageError(f"--summary {args.summary}: cannot be written: {exc.strerror}") from None
     return PROBLEMS if problems else OK
 
 
@@ -514,8 +542,17 @@ def run_new(site: Site, args) -> int:
     if missing:
         raise UsageError(f"missing {', '.join(missing)}, e.g. "
                          "kb new method --title \"Uppsökande arbete\" --region syd --focus-area 3")
+    sections: dict[str, str] = {}
+    for section_id, text in args.sections:
+        if section_id in sections:
+            raise UsageError(f"--section {section_id} is given twice: give each section once")
+        sections[section_id] = text
     try:
-        path = scaffold.new_method(site, taxonomy, title, region, areas, args.lang, _today(args))
+        path = scaffold.new_method(
+            site, taxonomy, title, region, areas, args.lang, _today(args), summary=args.summary,
+            problem=args.problem, target_groups=args.target_groups, exploitation_forms=args.exploitation_forms,
+            actors=args.actors, contact_role=args.contact_role, keywords=args.keywords, sections=sections,
+            content=content, warn=lambda hint: print(f"kb new method: note: {hint}", file=sys.stderr))
     except scaffold.ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     relative = path.relative_to(site.root)

@@ -2,7 +2,7 @@
 
 Not part of `make check` (a preview site may carry placeholders); the deploy workflow runs
 it. Each item is a `path:line: message` saying what to put there: the site's address, the
-publisher, example addresses in pages and data, placeholder reviewer teams, and the
+publisher, the repository contributions go to, example addresses in pages and data, placeholder reviewer teams, and the
 accessibility statement until it is vetted.
 """
 
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from kb.model.load import Content
 from kb.model.problems import Problem
+from kb.model.repository import RepositoryError, from_extra
 from kb.model.site import read_config
 from kb.model.urls import RESERVED
 
@@ -38,6 +39,16 @@ def problems(content: Content) -> list[Problem]:
         found.append(Problem("mkdocs.yml", config_line("publisher"),
                              f"the publisher ('{name}', {email}) is not decided: set extra.publisher's name and "
                              "e-mail, then decided: true"))
+    try:
+        repository = from_extra(extra)
+    except RepositoryError as exc:
+        found.append(Problem("mkdocs.yml", config_line("repository"), str(exc).removeprefix("mkdocs.yml: ")))
+    else:
+        if repository is not None and not repository.decided:
+            found.append(Problem("mkdocs.yml", config_line("repository"),
+                                 f"the repository ({repository.url}, branch {repository.branch}) is a placeholder: "
+                                 "set extra.repository's url and branch to where contributions go, then "
+                                 "decided: true"))
     for path in sorted([*site.docs_dir.rglob("*.md"), *site.data_dir.glob("*.yml")]):
         found += _reserved_addresses(path, content)
     found += _placeholder_owners(site.root / ".github" / "CODEOWNERS", release.get("placeholder_owners") or [])

@@ -1,35 +1,39 @@
 """`kb new method`: a new method page from the template, ready for a coordinator to fill in.
 
-The template's <REQUIRED: …> placeholders make `kb check` fail until each is replaced,
-so a half-filled page can never be published by mistake.
+The file is kb.model.method_file's rendering of the answers, the same the share page's form
+makes in the browser. What was not answered keeps the template's <REQUIRED: …>, which makes
+`kb check` fail until it is replaced, so a half-filled page can never be published by mistake.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Iterable
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
+from kb.model import method_file
+from kb.model.load import Content
+from kb.model.method_file import Answers, Finding
 from kb.model.schema import Taxonomy
 from kb.model.site import Site
 
-METHODS_DIR = "metoder"
-TEMPLATES = resources.files("kb.tools") / "templates"
+#: What each problem in an answer means, said as kb check would (English, for the terminal).
+MESSAGES = {
+    "plain_text": "is plain text: remove '<' and '>' (HTML is not allowed here; write 'under 18', not '< 18')",
+    "link": "links to an address that is not allowed: use https://, mailto:, tel: or a page of this site",
+    "not_text": "has an invisible character that is not text (a control character): delete it",
+    "one_line": "is one line: leave out the line breaks",
+    "no_slug": "has no letters or digits to name the file after",
+    "title_taken": "is already used by another page: give the method its own title",
+    "path_long": "makes the file's path too long for a checkout on Windows: shorten the title",
+    "personal_number": "looks like a personal identity number: write nothing that could identify a person",
+    "phone": "looks like a phone number: write only numbers that are verified, and in examples only the fiction "
+             "numbers 070-1740605 to 070-1740699",
+}
 
 
 class ScaffoldError(Exception):
     """A problem with what was asked for; the message says how to fix it."""
-
-
-def slugify(title: str) -> str:
-    """A file name from a title: lower case ASCII, words joined by hyphens (å, ä -> a, ö -> o)."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if not slug:
-        raise ScaffoldError(f"the title '{title}' has no letters or digits to name the file after")
-    return slug
 
 
 def resolve_focus_area(value: str, taxonomy: Taxonomy) -> str:
@@ -41,21 +45,27 @@ def resolve_focus_area(value: str, taxonomy: Taxonomy) -> str:
     raise ScaffoldError(f"unknown focus area '{value}': use a number or id, one of {valid}")
 
 
-def method_path(site: Site, region: str, title: str, lang: str) -> Path:
-    suffix = "" if lang == site.default_language else f".{lang}"
-    return site.docs_dir / METHODS_DIR / region / f"{slugify(title)}{suffix}.md"
+def _ids(kind: str, flag: str, values: Iterable[str], taxonomy: Taxonomy) -> tuple[str, ...]:
+    valid = taxonomy.ids(kind)
+    for value in values:
+        if value.strip() not in valid:
+            raise ScaffoldError(f"unknown {flag} '{value}': use one of {', '.join(valid)}")
+    return tuple(value.strip() for value in values)
 
 
 def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_areas: list[str],
-               lang: str | None, today: date) -> Path:
+               lang: str | None, today: date, *, summary: str = "", problem: str = "",
+               target_groups: Iterable[str] = (), exploitation_forms: Iterable[str] = (),
+               actors: Iterable[str] = (), contact_role: str = "", keywords: Iterable[str] = (),
+               sections: dict[str, str] | None = None, content: Content | None = None,
+               warn=None) -> Path:
     """The new page's path, written from the template of its language. A translation is
-    written next to its source page, never alone (it would be an orphan)."""
+    written next to its source page, never alone (it would be an orphan). With `content`,
+    a title another page of the language has is refused; `warn` is told the hints (a
+    phone number, a personal identity number) the answers give reason for."""
     lang = lang or site.default_language
-    title = title.strip()
-    if not title:
+    if not title.strip():
         raise ScaffoldError("the title is empty: give the method a name, e.g. --title \"Uppsökande arbete\"")
-    if '"' in title:
-        raise ScaffoldError("the title contains a double quote (\"): leave it out")
     if lang not in site.languages:
         raise ScaffoldError(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
     regions = taxonomy.ids("regions")
@@ -63,25 +73,51 @@ def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_ar
         raise ScaffoldError(f"unknown region '{region}': use one of {', '.join(regions)}")
     if not focus_areas:
         raise ScaffoldError("give at least one focus area, e.g. --focus-area 3")
-    areas = list(dict.fromkeys(resolve_focus_area(value, taxonomy) for value in focus_areas))
-    path = method_path(site, region, title, lang)
+    try:
+        template = method_file.template(lang, site.default_language)
+    except method_file.TemplateError as exc:
+        raise ScaffoldError(str(exc)) from None
+    unknown = sorted(set(sections or {}) - {s.id for s in template.sections})
+    if unknown:
+        raise ScaffoldError(f"unknown section '{unknown[0]}': the template's sections are "
+                            f"{', '.join(s.id for s in template.sections)}")
+    answers = method_file.cleaned(Answers(
+        title=title, summary=summary, problem=problem, regions=(region,),
+        focus_areas=tuple(resolve_focus_area(value, taxonomy) for value in focus_areas),
+        target_groups=_ids("target_groups", "target group", target_groups, taxonomy),
+        exploitation_forms=_ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy),
+        actors=_ids("actors", "actor", actors, taxonomy), contact_role=contact_role, keywords=tuple(keywords),
+        sections=dict(sections or {})), taxonomy)
+    methods = method_file.folder(site)
+    taken = method_file.Taken(method_file.Taken.of(content, lang).titles if content else frozenset(), frozenset(),
+                              methods)
+    found = method_file.findings(template, answers, taxonomy, taken)
+    problems = [f for f in found if not f.hint and f.rule != "required"]
+    if problems:
+        raise ScaffoldError("; ".join(_said(f, answers) for f in problems))
+    for hint in (f for f in found if f.hint):
+        if warn:
+            warn(_said(hint, answers))
+    suffix = "" if lang == site.default_language else f".{lang}"
+    path = site.root / method_file.path(methods, region, answers.title, suffix)
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(site.root)} already exists: edit it, or choose another title")
-    source = method_path(site, region, title, site.default_language)
+    source = site.root / method_file.path(methods, region, answers.title)
     if lang != site.default_language and not source.exists():
         raise ScaffoldError(f"{source.relative_to(site.root)} does not exist: a page in '{lang}' translates a "
                             f"page in '{site.default_language}', so create that first (leave out --lang), with the "
                             "same title and region")
-    template = TEMPLATES.joinpath(f"method.{lang}.md")
-    if not template.is_file():
-        template = TEMPLATES.joinpath(f"method.{site.default_language}.md")
-    region_label = next(r.label for r in taxonomy.regions if r.id == region)
-    owner = f"Regionkoordinator {region_label.get(site.default_language).removeprefix('Region ')}"
-    text = template.read_text(encoding="utf-8").format(
-        title=title, owner=owner, today=today.isoformat(),
-        focus_areas=", ".join(areas), regions=region,
-    )
+    owner = method_file.owner(taxonomy, region, site.default_language)
+    text = method_file.render(template, answers, owner, today.isoformat())
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+    with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
     return path
+
+
+def _said(finding: Finding, answers: Answers) -> str:
+    """A finding as the terminal says it: the flag, what it holds, and what to do."""
+    flag = f"--section {finding.name}" if finding.where == "section" else "--" + finding.name.replace("_", "-")
+    flag = {"--keywords": "--keyword", "--regions": "--region"}.get(flag, flag)
+    shown = f" '{answers.title}'" if finding.name == "title" else ""
+    return f"{flag}{shown} {MESSAGES.get(finding.rule, finding.rule)}"

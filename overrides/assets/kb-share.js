@@ -1,0 +1,418 @@
+// The share page's form (kb.build.method_form): a method's file from the answers, made in
+// the reader's browser by the template and rules the build put in #kb-method-spec
+// (kb.model.method_file). It is the file `kb new method` writes for the same answers: the
+// functions under "the file" and "the checks" follow that module line by line, and
+// tests/browser/test_share_form.py holds them to it.
+// Nothing leaves the browser until the reader follows the GitHub link. The draft is kept
+// in this tab's sessionStorage, as the page says; "Clear" and the quick exit delete it.
+(function () {
+  "use strict";
+  var root = document.getElementById("kb-share");
+  var specElement = document.getElementById("kb-method-spec");
+  if (!root || !specElement) { return; }
+  var spec = JSON.parse(specElement.textContent);
+  var rules = spec.rules;
+  var template = spec.template;
+  var form = document.getElementById("kb-method-form");
+  var fieldset = document.getElementById("kb-method-fields");
+  var sectionset = document.getElementById("kb-method-sections");
+  var output = document.getElementById("kb-method-file");
+  var pathElement = document.getElementById("kb-method-path");
+  var status = document.getElementById("kb-method-status");
+  var list = document.getElementById("kb-method-problems");
+  var github = document.getElementById("kb-method-github");
+  var githubNote = document.getElementById("kb-method-github-note");
+  var githubHint = githubNote ? githubNote.textContent : "";
+  var touched = {};
+  var listed = null;
+
+  function message(rule) {
+    return root.getAttribute("data-msg-" + rule.replace(/_/g, "-")) || rule;
+  }
+
+  // --- the answers ------------------------------------------------------------------
+
+  function control(where, name) {
+    return (where === "section" ? sectionset : fieldset).elements.namedItem(name);
+  }
+
+  function read() {
+    var answers = {sections: {}};
+    rules.text_fields.forEach(function (name) { answers[name] = control("field", name).value; });
+    answers.keywords = [answers.keywords];
+    rules.choice_fields.forEach(function (name) {
+      answers[name] = Array.prototype.slice.call(fieldset.querySelectorAll("[name='" + name + "']"))
+        .filter(function (box) { return box.tagName === "SELECT" ? box.value : box.checked; })
+        .map(function (box) { return box.value; });
+    });
+    template.sections.forEach(function (section) {
+      answers.sections[section.id] = control("section", section.id).value;
+    });
+    return answers;
+  }
+
+  function trim(text) { return text.replace(/^[ \t\n]+|[ \t\n]+$/g, ""); }
+
+  function unique(values) {
+    return values.filter(function (value, index) { return values.indexOf(value) === index; });
+  }
+
+  function cleaned(answers) {
+    var clean = {sections: {}};
+    ["title", "summary", "problem", "contact_role"].forEach(function (name) { clean[name] = trim(answers[name]); });
+    rules.choice_fields.forEach(function (name) {
+      var known = spec.order[name];
+      var chosen = answers[name];
+      clean[name] = known.filter(function (id) { return chosen.indexOf(id) !== -1; })
+        .concat(unique(chosen).filter(function (id) { return known.indexOf(id) === -1; }));
+    });
+    var words = [];
+    answers.keywords.forEach(function (value) { value.split(",").forEach(function (word) { words.push(trim(word)); }); });
+    clean.keywords = unique(words.filter(function (word) { return word; }));
+    Object.keys(answers.sections).forEach(function (id) {
+      var text = trim(answers.sections[id].replace(/\r\n/g, "\n").replace(/\r/g, "\n"));
+      if (text) { clean.sections[id] = text; }
+    });
+    return clean;
+  }
+
+  // --- the file ---------------------------------------------------------------------
+
+  function slugify(title) {
+    var join = rules.slug.join;
+    var ascii = title.normalize(rules.slug.normalize).replace(/[^\x00-\x7f]/g, "");
+    var slug = ascii.toLowerCase().replace(new RegExp(rules.slug.separator, "g"), join);
+    while (slug.slice(0, join.length) === join) { slug = slug.slice(join.length); }
+    while (slug && slug.slice(-join.length) === join) { slug = slug.slice(0, -join.length); }
+    return slug;
+  }
+
+  function yamlText(value) {
+    var out = "";
+    for (var char of value) { out += rules.yaml_escapes[char] || char; }
+    return "\"" + out + "\"";
+  }
+
+  function headingText(value) {
+    var out = "";
+    for (var char of value) { out += (rules.heading_escapes.indexOf(char) !== -1 ? "\\" : "") + char; }
+    return out;
+  }
+
+  function written(kind, value) {
+    if (kind === "text") { return yamlText(value); }
+    if (kind === "ids") { return "[" + value.join(", ") + "]"; }
+    if (kind === "texts") { return "[" + value.map(yamlText).join(", ") + "]"; }
+    return value;
+  }
+
+  function owner(answers) { return (answers.regions.length && spec.owners[answers.regions[0]]) || ""; }
+
+  function today() {
+    var now = new Date();
+    return now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" +
+      String(now.getDate()).padStart(2, "0");
+  }
+
+  function render(answers) {
+    var role = owner(answers);
+    var values = {title: answers.title, summary: answers.summary, owner: role, last_reviewed_on: today(),
+      problem: answers.problem, focus_areas: answers.focus_areas, regions: answers.regions,
+      target_groups: answers.target_groups, exploitation_forms: answers.exploitation_forms,
+      actors: answers.actors, contact_role: answers.contact_role || role, keywords: answers.keywords};
+    var lines = template.front.map(function (pair) {
+      var key = pair[0];
+      var value = Object.prototype.hasOwnProperty.call(values, key) ? values[key] : "";
+      return value.length ? key + ": " + written(rules.kinds[key], value) : pair[1];
+    });
+    var head = answers.title ? template.head.split("{title}").join(headingText(answers.title)) : template.head;
+    var body = template.sections.map(function (section) {
+      return section.heading + section.lead + (answers.sections[section.id] || section.placeholder) + section.trail;
+    }).join("");
+    return "---\n" + lines.join("\n") + "\n---\n" + head + body;
+  }
+
+  function filePath(answers) {
+    var slug = slugify(answers.title);
+    return answers.regions.length && slug ? spec.taken.methods + "/" + answers.regions[0] + "/" + slug + ".md" : "";
+  }
+
+  // --- the checks -------------------------------------------------------------------
+
+  var notText = new RegExp(rules.not_text);
+  var decoder = document.createElement("textarea");
+
+  function scheme(url) {
+    decoder.innerHTML = url;  // a textarea's content is text: character references decoded, no markup
+    var cleaned = decoder.value.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
+    var match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(cleaned);
+    return match ? match[1].toLowerCase() : null;
+  }
+
+  function textRules(value, oneLine) {
+    var found = [];
+    if (oneLine && (value.indexOf("<") !== -1 || value.indexOf(">") !== -1)) { found.push("plain_text"); }
+    if (oneLine) {
+      var targets = Array.from(value.matchAll(new RegExp(rules.link_target, "g")), function (m) { return m[1]; });
+      if (targets.some(function (target) {
+        var kind = scheme(target);
+        return (kind !== null && rules.link_schemes.indexOf(kind) === -1) || target.slice(0, 2) === "//";
+      })) { found.push("link"); }
+    }
+    if (notText.test(value)) { found.push("not_text"); }
+    if (oneLine && value.indexOf("\n") !== -1) { found.push("one_line"); }
+    return found;
+  }
+
+  function fiction(number) {
+    var digits = number.replace(/[^0-9]/g, "");
+    var national = digits.slice(0, 2) === "46" ? "0" + digits.slice(2)
+      : digits.slice(0, 4) === "0046" ? "0" + digits.slice(4) : digits;
+    var low = rules.fiction_numbers[0];
+    var high = rules.fiction_numbers[1];
+    return national.length === low.length && low <= national && national <= high;
+  }
+
+  function textValues(answers, name) { return name === "keywords" ? answers.keywords : [answers[name]]; }
+
+  function findings(answers) {
+    var found = [];
+    function add(where, name, rule, hint) { found.push({where: where, name: name, rule: rule, hint: !!hint}); }
+    template.required.forEach(function (key) { if (!answers[key].length) { add("field", key, "required"); } });
+    rules.text_fields.forEach(function (name) {
+      textValues(answers, name).forEach(function (value) {
+        textRules(value, true).forEach(function (rule) { add("field", name, rule); });
+      });
+    });
+    rules.choice_fields.forEach(function (name) {
+      if (answers[name].some(function (id) { return spec.order[name].indexOf(id) === -1; })) {
+        add("field", name, "unknown_id");
+      }
+    });
+    template.sections.forEach(function (section) {
+      var text = answers.sections[section.id] || "";
+      if (!text) { add("section", section.id, "required"); }
+      textRules(text, false).forEach(function (rule) { add("section", section.id, rule); });
+    });
+    if (answers.title) {
+      var where = filePath(answers);
+      if (!slugify(answers.title)) { add("field", "title", "no_slug"); }
+      else if (spec.taken.titles.indexOf(answers.title.toLowerCase()) !== -1) { add("field", "title", "title_taken"); }
+      else if (spec.taken.paths.indexOf(where) !== -1) { add("field", "title", "path_taken"); }
+      else if (where.length > rules.max_path) { add("field", "title", "path_long"); }
+    }
+    var texts = [];
+    rules.text_fields.forEach(function (name) {
+      textValues(answers, name).forEach(function (value) { texts.push(["field", name, value]); });
+    });
+    template.sections.forEach(function (section) {
+      texts.push(["section", section.id, answers.sections[section.id] || ""]);
+    });
+    texts.forEach(function (text) {
+      Object.keys(rules.guidance).forEach(function (rule) {
+        var matches = Array.from(text[2].matchAll(new RegExp(rules.guidance[rule], "g")));
+        if (matches.some(function (m) { return !fiction(m[0]); })) { add(text[0], text[1], rule, true); }
+      });
+    });
+    var seen = {};
+    return found.filter(function (f) {
+      var key = [f.where, f.name, f.rule, f.hint].join("\u0000");
+      return seen[key] ? false : (seen[key] = true);
+    });
+  }
+
+  // --- the page ---------------------------------------------------------------------
+
+  function elementOf(where, name) {
+    return document.getElementById((where === "section" ? "kb-section-" : "kb-field-") + name);
+  }
+
+  function said(finding) {
+    var choice = finding.rule === "required" && finding.where === "field" && spec.order[finding.name] &&
+      finding.name !== "regions";
+    return message(choice ? "required_choice" : finding.rule);
+  }
+
+  function showProblems(found, showAll) {
+    var byField = {};
+    found.forEach(function (f) { (byField[f.where + ":" + f.name] = byField[f.where + ":" + f.name] || []).push(f); });
+    root.querySelectorAll(".kb-problem").forEach(function (element) {
+      var ident = element.id.replace(/-problem$/, "");
+      var where = ident.indexOf("kb-section-") === 0 ? "section" : "field";
+      var name = ident.replace(/^kb-(section|field)-/, "");
+      var mine = byField[where + ":" + name] || [];
+      var shown = mine.filter(function (f) { return f.hint || showAll || touched[where + ":" + name]; });
+      element.textContent = "";
+      shown.forEach(function (f) {
+        var span = document.createElement("span");
+        span.className = f.hint ? "kb-guidance" : "kb-error";
+        span.setAttribute("data-rule", f.rule);
+        span.textContent = said(f) + " ";
+        element.appendChild(span);
+      });
+      var invalid = shown.some(function (f) { return !f.hint; });
+      var target = elementOf(where, name);
+      if (target) {
+        if (invalid) { target.setAttribute("aria-invalid", "true"); } else { target.removeAttribute("aria-invalid"); }
+      }
+    });
+    // The list of what is left is rebuilt only when it changes: a link in it may have the focus.
+    var errors = found.filter(function (f) { return !f.hint; });
+    var signature = JSON.stringify(errors);
+    if (signature === listed) { return; }
+    listed = signature;
+    list.textContent = "";
+    errors.forEach(function (f) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      var target = elementOf(f.where, f.name);
+      link.href = "#" + target.id;
+      link.textContent = target.closest("[data-label]").getAttribute("data-label") + ": " + said(f);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var focusable = target.matches("fieldset") ? target.querySelector("input") : target;
+        focusable.focus();
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+  }
+
+  var announce = null;
+  function say(text, now) {
+    clearTimeout(announce);
+    if (now) { status.textContent = text; return; }
+    announce = setTimeout(function () { status.textContent = text; }, 800);
+  }
+
+  function linkTo(answers, text, errors) {
+    if (!github) { return; }
+    var slug = slugify(answers.title);
+    github.hidden = errors > 0 || !slug;
+    if (github.hidden) {
+      githubNote.textContent = message("blocked");
+      return;
+    }
+    var base = spec.github + "/" + answers.regions[0];
+    var url = base + "?" + new URLSearchParams({filename: slug + ".md", value: text}).toString();
+    if (url.length > rules.max_url) {
+      github.href = base + "?" + new URLSearchParams({filename: slug + ".md"}).toString();
+      github.textContent = message("too_long_link");
+      githubNote.textContent = message("too_long");
+    } else {
+      github.href = url;
+      github.textContent = root.getAttribute("data-github-text");
+      githubNote.textContent = githubHint;
+    }
+  }
+
+  var current = {text: "", name: "metod.md"};
+
+  function update(showAll) {
+    var answers = cleaned(read());
+    var text = render(answers);
+    var found = findings(answers);
+    var errors = found.filter(function (f) { return !f.hint; }).length;
+    output.value = text;
+    current = {text: text, name: (slugify(answers.title) || "metod") + ".md"};
+    pathElement.textContent = filePath(answers) || spec.taken.methods + "/…";
+    control("field", "contact_role").placeholder = owner(answers);
+    showProblems(found, showAll);
+    linkTo(answers, text, errors);
+    say(errors ? message("left") + " " + errors : message("ready"));
+    save();
+  }
+
+  // --- the draft, in this tab only ----------------------------------------------------
+
+  function storage() {
+    try { return window.sessionStorage; } catch (error) { return null; }
+  }
+
+  function save() {
+    var store = storage();
+    if (!store) { return; }
+    var draft = {};
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!element.name) { return; }
+      var key = (element.closest("#kb-method-sections") ? "section:" : "field:") + element.name;
+      if (element.type === "checkbox") {
+        if (element.checked) { (draft[key] = draft[key] || []).push(element.value); }
+      } else if (element.value) {
+        draft[key] = element.value;
+      }
+    });
+    try {
+      if (Object.keys(draft).length) { store.setItem(spec.draft, JSON.stringify(draft)); }
+      else { store.removeItem(spec.draft); }
+    } catch (error) { /* full or refused: the draft is not kept */ }
+  }
+
+  function restore() {
+    var store = storage();
+    var draft = null;
+    try { draft = store && JSON.parse(store.getItem(spec.draft) || "null"); } catch (error) { draft = null; }
+    if (!draft || typeof draft !== "object") { return; }
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!element.name) { return; }
+      var value = draft[(element.closest("#kb-method-sections") ? "section:" : "field:") + element.name];
+      if (element.type === "checkbox") {
+        element.checked = Array.isArray(value) && value.indexOf(element.value) !== -1;
+      } else if (typeof value === "string") {
+        element.value = value;
+      }
+    });
+  }
+
+  // --- events -----------------------------------------------------------------------
+
+  function touch(event) {
+    var element = event.target;
+    if (!element.name) { return; }
+    touched[(element.closest("#kb-method-sections") ? "section:" : "field:") + element.name] = true;
+  }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); update(true); });
+  form.addEventListener("input", function (event) { touch(event); update(false); });
+  form.addEventListener("change", function (event) { touch(event); update(false); });
+  form.addEventListener("focusout", function (event) { touch(event); update(false); });
+
+  document.getElementById("kb-method-clear").addEventListener("click", function () {
+    form.reset();
+    touched = {};
+    var store = storage();
+    try { if (store) { store.removeItem(spec.draft); } } catch (error) { /* nothing kept */ }
+    update(false);
+    say(message("cleared"), true);
+  });
+
+  document.getElementById("kb-method-copy").addEventListener("click", function () {
+    function byHand() {
+      output.focus();
+      output.select();
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (error) { done = false; }
+      say(message(done ? "copied" : "copy_failed"), true);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(current.text).then(function () { say(message("copied"), true); }, byHand);
+    } else {
+      byHand();
+    }
+  });
+
+  document.getElementById("kb-method-download").addEventListener("click", function () {
+    var address = URL.createObjectURL(new Blob([current.text], {type: "text/markdown;charset=utf-8"}));
+    var link = document.createElement("a");
+    link.href = address;
+    link.download = current.name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(address); }, 1000);
+  });
+
+  restore();
+  root.hidden = false;
+  update(false);
+})();
