@@ -3,62 +3,23 @@ reports no Content-Security-Policy violation on the pages it loads."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from browser.conftest import serve_with_nginx
 from browser.test_csp import PAGE_TYPES, search, visit, watch_for_violations
-from conftest import ROOT, kb
-from kb.tools.browser import free_port
+from conftest import ROOT
 
 pytestmark = pytest.mark.browser
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 @pytest.fixture(scope="module")
 def nginx(built_site, tmp_path_factory):
-    if not Path(NGINX).exists():
-        if os.environ.get("CI"):
-            pytest.fail("nginx is missing in CI: .ci/run installs Debian's nginx", pytrace=False)
-        pytest.skip("nginx is not installed: apt-get install nginx")
-    folder = tmp_path_factory.mktemp("nginx")
-    policy = kb("csp", str(built_site))
-    assert policy.returncode == 0, policy.stdout + policy.stderr
-    (folder / "csp.conf").write_text(policy.stdout, encoding="utf-8")
-    port = free_port()
-    server = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    server = (server.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-              .replace("root /srv/kunskapsbanken/site;", f"root {built_site};")
-              .replace("/etc/nginx/kunskapsbanken-csp.conf", str(folder / "csp.conf")))
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (folder / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
-        f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n client_body_temp_path {folder}/body;\n"
-        f" proxy_temp_path {folder}/proxy;\n fastcgi_temp_path {folder}/fastcgi;\n uwsgi_temp_path {folder}/uwsgi;\n"
-        f" scgi_temp_path {folder}/scgi;\n{server}\n}}\n", encoding="utf-8")
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    origin = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(origin + "/", timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"nginx did not start: {process.stdout.read().decode()}")
-            time.sleep(0.2)
-    yield origin
-    process.terminate()
-    process.wait(timeout=20)
-    process.stdout.close()
+    with serve_with_nginx(built_site, tmp_path_factory.mktemp("nginx")) as origin:
+        yield origin
 
 
 def fetch(url: str, **headers: str):
