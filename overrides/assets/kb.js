@@ -70,3 +70,39 @@
     if (presses.length >= 3) { leave(); }
   });
 })();
+
+// The start page's county picker: a list of links without JavaScript; with it, a select
+// and a button (choosing alone does not leave the page, WCAG 3.2.2) in place of the list.
+(function () {
+  "use strict";
+  var list = document.querySelector("details.kb-counties");
+  if (!list) { return; }
+  var summary = list.querySelector("summary");
+  var form = document.createElement("form");
+  form.className = "kb-county-picker";
+  var label = document.createElement("label");
+  label.setAttribute("for", "kb-county");
+  label.textContent = summary ? summary.textContent : "";
+  var select = document.createElement("select");
+  select.id = "kb-county";
+  list.querySelectorAll("a").forEach(function (link) {
+    var option = document.createElement("option");
+    option.value = link.getAttribute("href");
+    option.textContent = link.textContent;
+    select.appendChild(option);
+  });
+  var button = document.createElement("button");
+  button.type = "submit";
+  button.className = "md-button";
+  var go = list.querySelector(".kb-county-go");
+  button.textContent = go ? go.textContent : "";
+  form.appendChild(label);
+  form.appendChild(select);
+  form.appendChild(button);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    window.location.href = select.value;
+  });
+  list.parentNode.insertBefore(form, list);
+  list.hidden = true;
+})();

@@ -52,3 +52,13 @@ def test_the_drawer_and_the_search_open_below_the_quick_exit(browser, site_serve
         assert page.locator("#kb-quick-exit").evaluate(ON_TOP)["top"], f"{opener} covers the quick exit"
     assert page.locator("input.md-search__input").evaluate(ON_TOP)["top"], "the search field is covered"
     context.close()
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_county_picker_is_a_select_and_a_button_with_javascript(page, site_server, prefix):
+    page.goto(site_server.url(f"/{prefix}"))
+    assert page.locator("details.kb-counties").is_hidden(), "the list gives way to the select"
+    page.select_option("#kb-county", label="Kalmar län" if not prefix else "Kalmar County")
+    assert page.url.rstrip("/").endswith(prefix.rstrip("/")) or page.url.endswith("/"), "choosing alone stays"
+    page.click(".kb-county-picker button")
+    page.wait_for_url("**/kontakter/#region-syd")

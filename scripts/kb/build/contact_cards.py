@@ -130,7 +130,8 @@ def county_links(content: Content, page_key: str, lang: str) -> str:
     target = posixpath.relpath(CONTACTS_DIRECTORY, posixpath.dirname(page_key) or ".")
     rows = sorted(((county.label.get(lang), region.id) for region in content.taxonomy.regions
                    for county in region.counties), key=lambda row: sort_key(row[0]))
-    return "\n".join(f"- [{name}]({target}#region-{region_id})" for name, region_id in rows) + "\n"
+    go = f'<span class="kb-county-go" hidden>{content.ui.get("county_go", lang)}</span>'
+    return "\n".join(f"- [{name}]({target}#region-{region_id})" for name, region_id in rows) + f"\n\n{go}\n"
 
 
 def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today: date) -> str:

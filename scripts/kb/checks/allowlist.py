@@ -57,7 +57,8 @@ CLASSES = {
     "failure", "danger", "bug", "example", "quote", "footnote", "footnote-ref", "footnote-backref", "headerlink",
     "task-list", "task-list-item", "highlight", "highlighttable", "linenos",
     "kb-check", "kb-contact", "kb-contact__name", "kb-facts", "kb-fallback", "kb-filter-count", "kb-filters",
-    "kb-methods", "kb-notice", "kb-outdated", "kb-overdue", "kb-statute", "kb-tasks", "kb-unverified", "kb-verified",
+    "kb-counties", "kb-county-go", "kb-methods", "kb-notice", "kb-outdated", "kb-overdue", "kb-statute", "kb-tasks",
+    "kb-unverified", "kb-verified",
     *(name for name in STANDARD_TYPES.values() if name),  # Pygments' token classes in code blocks
 }
 

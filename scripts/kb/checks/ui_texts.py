@@ -92,6 +92,7 @@ TEXTS: dict[str, UiText] = {
     "changes_none": _text(),
     "feed_title": _text(),
     "search_dialog": _text(),
+    "county_go": _text(),
     "changes_feed": _text(),
     "fallback_notice": _text(),
     "fallback_link": _text(),
