@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from kb.checks.scope import Scope
 from kb.model.load import Content
+from kb.model.method_file import PLACEHOLDER  # the templates' own marker, defined once
 from kb.model.problems import Problem
-
-PLACEHOLDER = re.compile(r"<REQUIRED:([^<>]*)>")  # [^<>]: no backtracking from each "<REQUIRED:"
 
 
 def check(content: Content, scope: Scope) -> Iterator[Problem]:

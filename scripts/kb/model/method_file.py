@@ -59,7 +59,7 @@ GUIDANCE = {
     # A Swedish phone number: 0 or +46, an area code, five to eight more digits.
     "phone": r"(?<![0-9+-])(?:\+46|0046|0)[ -]?[0-9]{1,3}(?:[ -]?[0-9]){5,8}(?![0-9-])",
 }
-PLACEHOLDER = re.compile(r"<REQUIRED:([^<>]*)>")
+PLACEHOLDER = re.compile(r"<REQUIRED:([^<>]*)>")  # [^<>]: no backtracking from each "<REQUIRED:"
 HEADING = re.compile(r"^## (.+?) \{#([a-z0-9-]+)\}$", re.MULTILINE)
 
 
