@@ -222,8 +222,12 @@
   // The theme sends queries only once the worker is READY. It is said at once, and the
   // index is loaded meanwhile: a query that comes before it is answered when it is there,
   // so that the page's own thread, often busy just after the page has loaded, need not
-  // be free twice (to hear READY and to send the query) before the first answer.
-  var loaded = null;
+  // be free twice (to hear READY and to send the query) before the first answer. Of the
+  // queries that wait, only the last is answered: the theme shows every answer it gets
+  // under what the box holds now, so an older one (the empty query the theme sends on
+  // READY) would show "no matching documents" for words the reader has already typed.
+  // Once the index is there, each query is answered before the next message is read.
+  var loaded = null, asked = 0;
   addEventListener("message", function (event) {
     var message = event.data;
     if (message.type === SETUP) {
@@ -235,7 +239,9 @@
       });
       postMessage({ type: READY });
     } else if (message.type === QUERY) {
+      var number = ++asked;
       (loaded || Promise.resolve(null)).then(function (search) {
+        if (number !== asked) { return; }  // a newer query came while the index loaded
         var result = { items: [] };
         try {
           if (search) { result = search.search(message.data); }

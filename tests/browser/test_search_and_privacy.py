@@ -41,6 +41,44 @@ def test_swedish_page_searches_swedish_pages_only(page, site_server):
     assert found and not any(p.startswith("/en/") for p in found), found
 
 
+#: Every state the search box's result area passes through, from now on.
+RECORD_RESULT_AREA = """
+() => { window.kbSeen = [];
+  const result = document.querySelector("[data-md-component=search-result]");
+  const meta = result.firstElementChild, list = result.lastElementChild;
+  const note = () => window.kbSeen.push([meta.textContent.trim(), list.children.length]);
+  const watch = new MutationObserver(note);
+  watch.observe(meta, {childList: true, subtree: true, characterData: true});
+  watch.observe(list, {childList: true}); }
+"""
+
+
+def test_words_typed_before_the_index_has_loaded_get_their_results_not_no_matching_documents(
+        browser, site_server):
+    """A reader who types at once, while the index is still on its way (held back here),
+    sees the results for what they typed when it comes: never "no matching documents" for
+    the empty query the theme sent first, nor results for half a word."""
+    context = browser.new_context()
+    held = []
+    context.route("**/search/lunr_index.json", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(site_server.url("/"))
+    page.evaluate(RECORD_RESULT_AREA)
+    page.keyboard.press("/")
+    page.keyboard.type("barnen")
+    page.wait_for_timeout(500)
+    assert len(held) == 1, "the search worker should have asked for the Swedish index"
+    assert page.evaluate("window.kbSeen") == [], "the box answered before the index had loaded"
+    held[0].continue_()
+    page.wait_for_selector(".md-search-result__link")
+    page.wait_for_timeout(500)
+    seen = page.evaluate("window.kbSeen")
+    context.close()
+    none = [state for state in seen if state[1] == 0]
+    assert not none, f"the box showed an empty answer while the index loaded: {seen}"
+    assert len({text for text, _ in seen}) == 1, f"the box showed answers to older queries: {seen}"
+
+
 def test_no_request_leaves_the_site_and_no_cookie_is_set(browser, site_server):
     context = browser.new_context()
     page = context.new_page()
