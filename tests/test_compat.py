@@ -398,11 +398,13 @@ def test_material_search_dialog_is_the_one_compat_names():
     assert named == '<div class="md-search" data-md-component="search" role="dialog" aria-label="Sök">'
 
 
-def test_material_fetches_a_sitemap_beside_each_language_root():
-    """The language switcher asks for sitemap.xml: sitemap_in_each_language gives every
-    language one."""
+def test_material_fetches_a_sitemap_beside_every_alternate_link():
+    """The theme fetches sitemap.xml beside each <link rel="alternate"> of a page: the feeds'
+    link is the only one, and empty_sitemap_beside_feeds puts a small one there."""
     bundle = next((Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
-    assert compat.SITEMAP in bundle.read_text(encoding="utf-8"), broken("SITEMAP", "the theme no longer fetches it")
+    script = bundle.read_text(encoding="utf-8")
+    assert f'new URL("{compat.SITEMAP}",' in script, broken("SITEMAP", "the theme no longer fetches it")
+    assert '"link[rel=alternate]"' in script, broken("empty_sitemap_beside_feeds", "the theme reads other links")
 
 
 def test_static_i18n_writes_alternates_as_compat_drops_them(recorded):

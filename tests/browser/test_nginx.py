@@ -65,7 +65,7 @@ def served_by(location: str, path: str) -> bool:
 def test_every_location_sends_every_security_header(nginx, built_site):
     bundle = next((built_site / "assets" / "javascripts").glob("bundle.*.min.js")).name
     paths = ["/", "/manual/steg-2-akut-skydd/", "/en/", "/en/manual/", "/finns-inte/", "/en/finns-inte/",
-             f"/assets/javascripts/{bundle}", "/en/sitemap.xml", "/assets/kb.css", "/assets/saknas.0123abcd.min.js",
+             f"/assets/javascripts/{bundle}", "/feeds/en.xml", "/assets/kb.css", "/assets/saknas.0123abcd.min.js",
              "/search/search_index.json", "/en/search/search_index.json"]
     for location in locations():
         assert any(served_by(location, path) for path in paths), f"no request below reaches location {location}"

@@ -98,6 +98,23 @@ def test_no_request_leaves_the_site_and_no_cookie_is_set(browser, site_server):
     context.close()
 
 
+def test_a_page_load_fetches_no_sitemap_of_the_site_and_nothing_that_is_missing(browser, site_server):
+    """The theme fetches sitemap.xml beside the feed link of every page: it must get the
+    small one beside the feeds (not the site's, 0.9 MB with 1,000 methods) and no 404."""
+    context = browser.new_context()
+    page = context.new_page()
+    answers: list[tuple[str, int]] = []
+    page.on("response", lambda response: answers.append((urlsplit(response.url).path, response.status)))
+    for path in ("/", "/en/", "/en/manual/steg-1-identifiering/", "/metoder/"):
+        page.goto(site_server.url(path))
+        page.wait_for_load_state("networkidle")
+    context.close()
+    sitemaps = {path for path, _ in answers if path.endswith("sitemap.xml")}
+    assert sitemaps == {"/feeds/sitemap.xml"}, sitemaps
+    missing = [(path, status) for path, status in answers if status >= 400]
+    assert missing == [], missing
+
+
 def test_external_links_send_no_referrer(page, site_server):
     page.goto(site_server.url("/lagstiftning/manniskohandel/"))
     assert page.get_attribute('meta[name="referrer"]', "content") == "no-referrer"

@@ -14,11 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+from kb.build import compat
 from kb.build.listings import Deferred, is_published, link
 from kb.model.load import Content, PageFile, built_url
 
-#: Each language's feed: feed.xml at the root of that language's part of the site.
-FEED_NAME = "feed.xml"
+#: The feeds' folder, one file per language (feeds/sv.xml, feeds/en.xml). Not at a
+#: language's root: the theme fetches the sitemap.xml beside every <link rel="alternate">,
+#: and beside the feeds is a sitemap of a few bytes (compat.empty_sitemap_beside_feeds),
+#: not the site's, which every page load would otherwise fetch and parse.
+FEEDS = "feeds"
+
+
+def feed_path(lang: str) -> str:
+    """The language's feed, relative to the site's root."""
+    return f"{FEEDS}/{lang}.xml"
+
 #: Entries in a feed and on the start page.
 FEED_ENTRIES = 50
 LATEST_ON_START_PAGE = 5
@@ -94,7 +104,8 @@ def _label(content: Content, change: Change, lang: str) -> str:
 def listing(content: Content, page: PageFile, lang: str, deferred: Deferred, include_drafts: bool = False) -> str:
     """The whole list for the "Nytt och ändrat" page: the feed's address, then methods, then
     the other pages. The feed link goes in after Markdown: the feed is not a page MkDocs knows."""
-    feed = "../" * built_url(page.key).count("/") + FEED_NAME
+    root = "../" * (built_url(page.key).count("/") + (lang != content.site.default_language))
+    feed = root + feed_path(lang)
     subscribe = content.ui.get("changes_feed", lang)
     out = [deferred.place(f'<p><a href="{html.escape(feed)}" type="application/atom+xml">{subscribe}</a></p>')]
     all_changes = changes(content, lang, include_drafts)
@@ -131,7 +142,7 @@ def atom(content: Content, lang: str, site_url: str, include_drafts: bool = Fals
     items = changes(content, lang, include_drafts)[:FEED_ENTRIES]
     updated = items[0].when if items else "1970-01-01T00:00:00+00:00"
     title = xml_escape(html.unescape(content.ui.get("feed_title", lang)))
-    feed_url = base + prefix + FEED_NAME
+    feed_url = base + feed_path(lang)
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
            f"  <title>{title}</title>",
@@ -156,17 +167,16 @@ def atom(content: Content, lang: str, site_url: str, include_drafts: bool = Fals
 
 def write_feeds(content: Content, site_dir: Path, site_url: str, include_drafts: bool = False) -> None:
     for lang in content.site.languages:
-        prefix = "" if lang == content.site.default_language else f"{lang}/"
-        target = site_dir / prefix / FEED_NAME
+        target = site_dir / feed_path(lang)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(atom(content, lang, site_url, include_drafts), encoding="utf-8")
+    compat.empty_sitemap_beside_feeds(site_dir / FEEDS)
 
 
 def head_link(output: str, content: Content, lang: str, page_url: str) -> str:
     """<link rel="alternate"> to the language's feed in a page's <head>, relative to the page
     so it works under any base path and from the offline zip."""
-    prefix = "" if lang == content.site.default_language else f"{lang}/"
-    href = "../" * page_url.count("/") + prefix + FEED_NAME
+    href = "../" * page_url.count("/") + feed_path(lang)  # page_url starts with the language's folder
     title = html.escape(html.unescape(content.ui.get("feed_title", lang)), quote=True)
     tag = f'<link rel="alternate" type="application/atom+xml" href="{href}" title="{title}">'
     return output.replace("</head>", f"  {tag}\n  </head>", 1)

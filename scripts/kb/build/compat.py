@@ -120,8 +120,8 @@ _ALTERNATE = re.compile(r'\s*<link rel="alternate" href="([^"]*)" hreflang="([^"
 
 def drop_head_alternates(page_html: str) -> str:
     """The sitemap already gives search engines each page's languages (xhtml:link). In the
-    <head> the links are relative, which search engines refuse, and Material's switcher
-    fetches a sitemap.xml beside each of them, which does not exist: so they go."""
+    <head> the links are relative, which search engines refuse, and the theme fetches a
+    sitemap.xml beside each of them, which does not exist: so they go."""
     return _ALTERNATE.sub("", page_html)
 
 
@@ -134,22 +134,21 @@ def name_search_dialog(page_html: str, name: str) -> str:
     return page_html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{html.escape(name)}">', 1)
 
 
-#: The file Material's language switcher fetches beside each language's root, to find the
-#: same page in the other language.
+#: The file the theme fetches beside the address of every <link rel="alternate"> in a
+#: page's <head> (its language switcher looks the page up in it).
 SITEMAP = "sitemap.xml"
+_EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
-def sitemap_in_each_language(site_dir: Path, languages: tuple[str, ...]) -> None:
-    """static-i18n writes one sitemap, at the root, listing every language's pages: each
-    further language gets a copy, so the switcher's request does not end in a 404."""
-    for name in (SITEMAP, SITEMAP + ".gz"):
-        source = site_dir / name
-        if not source.is_file():
-            continue
-        for lang in languages[1:]:
-            target = site_dir / lang / name
-            if target.parent.is_dir() and not target.exists():
-                target.write_bytes(source.read_bytes())
+def empty_sitemap_beside_feeds(feeds_dir: Path) -> None:
+    """The only <link rel="alternate"> a page has is its feed's: an empty sitemap beside the
+    feeds answers the theme's request in a few bytes, where the site's sitemap (0.9 MB with
+    1,000 methods) would be fetched and parsed on every page load, and none would be a 404
+    in the console. The switcher needs no sitemap: its links already go to the same page in
+    the other language."""
+    feeds_dir.mkdir(parents=True, exist_ok=True)
+    (feeds_dir / SITEMAP).write_text(_EMPTY_SITEMAP, encoding="utf-8")
 
 
 def skip_site_wide_outputs(config) -> None:

@@ -232,7 +232,6 @@ class BuildSession:
         content = self.content()[0]
         site_dir = Path(config.site_dir)
         changes.write_feeds(content, site_dir, config.site_url or "", self.options.include_drafts)
-        compat.sitemap_in_each_language(site_dir, content.site.languages)
         offline_build = compat.offline_enabled(config)
         pending: Callable[[], object] | None = None
         if not rebuild:
