@@ -1,4 +1,5 @@
-"""The search benchmark runs and reports both languages (it measures; it does not judge)."""
+"""The benchmark runs and reports both languages (it measures; it does not judge): search,
+and Lighthouse's performance on a phone (one page here, to keep the suite short)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,18 @@ pytestmark = pytest.mark.browser
 
 
 def test_kb_bench_reports_search_latency_per_language(built_site, browser):
-    result = kb("bench", "--site", str(built_site), "--json")
+    result = kb("bench", "--site", str(built_site), "--json", "--lighthouse-page", "/manual/steg-1-identifiering/")
     assert result.returncode == 0, result.stderr
-    measured = json.loads(result.stdout.strip().splitlines()[-1])["search"]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    measured = report["search"]
     for lang in ("sv", "en"):
         assert measured[lang]["load_to_first_result_ms"] > 0
         assert measured[lang]["worst_load_to_first_result_ms"] >= measured[lang]["load_to_first_result_ms"]
         assert 0 < measured[lang]["ready_to_first_result_ms"] < measured[lang]["load_to_first_result_ms"]
+    phone = report["lighthouse_performance"]
+    assert set(phone) == {"/manual/steg-1-identifiering/", "/en/manual/steg-1-identifiering/"}
+    assert all(0 < score <= 1 for score in phone.values()), phone
+    assert report["lighthouse_performance_worst"] == min(phone.values())
 
 
 def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
@@ -28,7 +34,7 @@ def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
 
 
 def test_kb_bench_at_scale_reports_every_measure(browser):
-    result = kb("bench", "--pages", "3", "--repeat", "2", "--json")
+    result = kb("bench", "--pages", "3", "--repeat", "2", "--json", "--lighthouse-page", "metoder")
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     for key in ("pages", "build_s", "bare_build_s", "ratio", "check_s", "bytes_per_page", "index_bytes_sv",
@@ -45,6 +51,8 @@ def test_kb_bench_at_scale_reports_every_measure(browser):
     worse = max(measured["search_first_result_ms"][lang] / measured["bare_search_first_result_ms"][lang]
                 for lang in ("sv", "en"))
     assert measured["search_ratio"] == pytest.approx(worse, abs=0.001), "ours / bare's, the worse language"
+    assert set(measured["lighthouse_performance"]) == {"/metoder/", "/en/metoder/"}
+    assert 0 < measured["lighthouse_performance_worst"] <= 1
 
 
 @pytest.mark.parametrize("option", ["--pages", "--repeat"])

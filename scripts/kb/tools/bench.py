@@ -5,6 +5,8 @@ median over several queries, per language. Scale: a synthetic corpus of N method
 with and without the project's hooks, checked, measured and searched, and searched in the
 bare build too (the theme's own worker, which builds its index in the reader's browser on
 every page load), so that the two searches are compared on the same corpus in one run.
+Lighthouse: the performance score on a phone of the pages people open first, served by
+deploy/nginx.conf as production serves them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from kb.build import search_file, search_worker
 from kb.model import translations
 from kb.model.load import load
 from kb.model.site import load_site
-from kb.tools import browser, scaffold
+from kb.tools import browser, lighthouse, nginx, scaffold
 
 QUERIES = {"sv": ["reflektionstid", "människohandel", "stödtelefon", "barn", "koppleri"],
            "en": ["reflection period", "trafficking", "helpline", "children", "interpreter"]}
@@ -112,6 +114,28 @@ def search_latency(site_dir: Path, languages: tuple[str, ...], progress: bool) -
     finally:
         server.close()
     return results
+
+
+def lighthouse_performance(root: Path, site_dir: Path, languages: tuple[str, ...],
+                           pages: tuple[str, ...] = lighthouse.PAGES, progress: bool = False) -> dict[str, float]:
+    """Lighthouse's performance score (mobile preset) of each page in each language, by its
+    path, with the site served by the project's nginx configuration."""
+    scores: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="kb-bench-nginx-") as scratch:
+        try:
+            with nginx.serve(root, site_dir, Path(scratch)) as origin:
+                for lang in languages:
+                    prefix = "/" if lang == languages[0] else f"/{lang}/"
+                    for page in pages:
+                        report = lighthouse.audit(root, origin + prefix + page, ("performance",))
+                        scores[prefix + page] = lighthouse.scores(report)["performance"]
+                        if progress:
+                            blocking = report["audits"]["total-blocking-time"]["numericValue"]
+                            print(f"  Lighthouse {prefix + page}: performance {scores[prefix + page]:.2f} "
+                                  f"(total blocking time {blocking:.0f} ms)", file=sys.stderr)
+        except (nginx.NginxUnavailable, lighthouse.LighthouseFailed) as exc:
+            raise RuntimeError(str(exc)) from None
+    return scores
 
 
 # --- build at scale ---------------------------------------------------------------------
@@ -261,7 +285,8 @@ def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
         server.wait(timeout=30)
 
 
-def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, today: date | None = None) -> dict:
+def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, today: date | None = None,
+                   lighthouse_pages: tuple[str, ...] = lighthouse.PAGES) -> dict:
     """Build, check and bare-build a synthetic corpus; one dict of measurements. The two
     builds take turns `repeat` times and the medians count: a shared machine's noise
     moves a single build by 10 to 30 percent. The ratio is the median of each turn's
@@ -298,6 +323,7 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
         bare = {lang: v["load_to_first_result_ms"] for lang, v in bare_first.items()}
         worker = gzip.compress((out / search_worker.TARGET).read_bytes(), mtime=0)
         bare_index = (Path(scratch) / "bare" / "search" / "search_index.json").read_bytes()
+        phone = lighthouse_performance(root, out, ("sv", "en"), lighthouse_pages, progress)
         reload_s = serve_reload(corpus, env)
         if progress:
             print(f"  make serve: an edited page shows after {reload_s:.2f} s", file=sys.stderr)
@@ -323,6 +349,8 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
             "bare_search_first_result_ms": bare,
             "search_ratio": round(max(ours[lang] / bare[lang] for lang in ours), 3),
             "serve_reload_s": round(reload_s, 2),
+            "lighthouse_performance": phone,
+            "lighthouse_performance_worst": min(phone.values()),
         }
 
 

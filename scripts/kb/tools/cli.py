@@ -23,7 +23,18 @@ from kb.model.dates import fixed_today, parse_iso_date
 from kb.model.load import built_url
 from kb.model.problems import FORMATS, formatted, summary
 from kb.model.site import Site, SiteConfigError, find_root, load_site
-from kb.tools import bench, change_summary, csp, engines, external_links, offline_zip, release, scaffold, search
+from kb.tools import (
+    bench,
+    change_summary,
+    csp,
+    engines,
+    external_links,
+    lighthouse,
+    offline_zip,
+    release,
+    scaffold,
+    search,
+)
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -102,6 +113,9 @@ def parser() -> argparse.ArgumentParser:
     measure.add_argument("--repeat", type=int, default=5,
                          help="with --pages: build and bare-build this many times each (default 5); medians count")
     measure.add_argument("--site", type=Path, default=None, help="without --pages: the built site (default: site/)")
+    measure.add_argument("--lighthouse-page", action="append", default=None, metavar="PATH",
+                         help="measure Lighthouse's performance on this page (path below a language's root, "
+                              "repeatable; default: the start page, a manual step, a checklist, the catalogue)")
     measure.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     measure.set_defaults(handler=run_bench)
 
@@ -454,9 +468,12 @@ def run_bench(site: Site, args) -> int:
         raise UsageError(f"{site_dir} has no index.html: run `make build` first (or pass --site)")
     try:
         measured = {"search": bench.search_latency(site_dir, site.languages, _progress())}
+        phone = bench.lighthouse_performance(site.root, site_dir, site.languages, _lighthouse_pages(args),
+                                             _progress())
     except RuntimeError as exc:
         print(f"kb bench: {exc}", file=sys.stderr)
         return PROBLEMS
+    measured.update(lighthouse_performance=phone, lighthouse_performance_worst=min(phone.values()))
     if args.json:
         print(json.dumps(measured, ensure_ascii=False))
     else:
@@ -464,14 +481,24 @@ def run_bench(site: Site, args) -> int:
             print(f"search {lang}: first result {values['load_to_first_result_ms']:.0f} ms after page load "
                   f"(worst {values['worst_load_to_first_result_ms']:.0f} ms), "
                   f"{values['ready_to_first_result_ms']:.0f} ms after typing once the index is ready")
+        for path, score in phone.items():
+            print(f"Lighthouse on a phone, {path}: performance {score:.2f}")
     return OK
+
+
+def _lighthouse_pages(args) -> tuple[str, ...]:
+    """--lighthouse-page as paths below a language's root ("" the start page, "metoder/")."""
+    if not args.lighthouse_page:
+        return lighthouse.PAGES
+    return tuple(page.strip("/") + "/" if page.strip("/") else "" for page in args.lighthouse_page)
 
 
 def _bench_at_scale(site: Site, args) -> int:
     if args.pages < 1 or args.repeat < 1:
         raise UsageError("--pages and --repeat must be 1 or more")
     try:
-        measured = bench.build_at_scale(site.root, args.pages, _progress(), args.repeat, _today(args))
+        measured = bench.build_at_scale(site.root, args.pages, _progress(), args.repeat, _today(args),
+                                        _lighthouse_pages(args))
     except RuntimeError as exc:
         print(f"kb bench: {exc}", file=sys.stderr)
         return PROBLEMS
