@@ -205,7 +205,8 @@ def test_our_page_configuration_names_every_key_the_themes_does(recorded, built_
     ours = json.loads(pattern.search((built_site / "index.html").read_text(encoding="utf-8")).group(1))
     assert set(ours) == set(theirs) and set(ours["translations"]) == set(theirs["translations"]), broken(
         "search_worker_path", f"the theme's __config has {sorted(theirs)}, overrides/main.html writes {sorted(ours)}")
-    assert ours["search"] == "assets/kb-search-worker.js" and ours["search"] != theirs["search"]
+    assert ours["search"] == "assets/kb-search-worker.js#index=../search/lunr_index.json"
+    assert ours["search"] != theirs["search"]
 
 
 def test_lunr_builder_takes_an_entrys_terms_as_its_add_does():

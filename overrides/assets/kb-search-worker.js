@@ -20,24 +20,21 @@
     return text.normalize("NFC").toLowerCase().replace(ASTRAL, "").split(SEPARATOR).filter(Boolean);
   }
 
-  // kb.build.search_file.expand: lunr's serialized index from the stored vectors. A term's
-  // entries in the inverted index (its posting) are the same vectors read the other way;
-  // they are put together for a term and field only when a query first reads them, so
-  // that loading the index does not build thousands of objects the first query never reads.
-  function expand(stored) {
-    var fields = stored.fields, terms = stored.terms, fieldVectors = [], docsOf = {};
-    var none = {};  // no metadata: lunr only reads it, so every entry can share one
+  // The index kb.build.search_file.expand makes for `kb search` (and lunr.Index.load from
+  // it), made so that a first query does not wait for work it does not need. One pass
+  // over the stored vectors notes which documents hold each term; a term's entries in the
+  // inverted index (its posting) are put together for a field only when a query first
+  // reads them, and a document's vector for a field (lunr.Vector) only when a query first
+  // scores that document, out of the hundreds of thousands of numbers in the file.
+  function load(stored) {
+    var fields = stored.fields, terms = stored.terms, docsOf = {}, none = {};  // no metadata: lunr only reads it
     fields.forEach(function (name) {
-      var byTerm = docsOf[name] = new Array(terms.length), table = stored.weights[name];
+      var byTerm = docsOf[name] = new Array(terms.length);
       stored.vectors[name].forEach(function (flat, doc) {
-        var elements = new Array(flat.length), number = 0;
-        for (var at = 0; at < flat.length; at += 2) {
+        for (var at = 0, number = 0; at < flat.length; at += 2) {
           number += flat[at];
-          elements[at] = number;
-          elements[at + 1] = table[number][flat[at + 1]] / SCALE;
           (byTerm[number] || (byTerm[number] = [])).push(doc);
         }
-        fieldVectors.push([name + "/" + doc, elements]);
       });
     });
     function Posting(number) { this._index = number; }
@@ -51,12 +48,30 @@
         }
       });
     });
-    var order = terms.map(function (term, number) { return number; });
-    order.sort(function (a, b) { return terms[a] < terms[b] ? -1 : terms[a] > terms[b] ? 1 : 0; });
-    return {
-      version: lunr.version, fields: fields, fieldVectors: fieldVectors, pipeline: [],
-      invertedIndex: order.map(function (number) { return [terms[number], new Posting(number)]; })
-    };
+    var invertedIndex = Object.create(null);
+    terms.forEach(function (term, number) { invertedIndex[term] = new Posting(number); });
+    var made = new Map();
+    var fieldVectors = new Proxy({}, {
+      get: function (_, ref) {  // "field/doc", as lunr.FieldRef writes it
+        var vector = made.get(ref);
+        if (vector === undefined) {
+          var cut = ref.indexOf("/"), name = ref.slice(0, cut), table = stored.weights[name];
+          var flat = stored.vectors[name][Number(ref.slice(cut + 1))], elements = new Array(flat.length);
+          for (var at = 0, number = 0; at < flat.length; at += 2) {
+            number += flat[at];
+            elements[at] = number;
+            elements[at + 1] = table[number][flat[at + 1]] / SCALE;
+          }
+          vector = new lunr.Vector(elements);
+          made.set(ref, vector);
+        }
+        return vector;
+      }
+    });
+    return new lunr.Index({
+      fields: fields, fieldVectors: fieldVectors, invertedIndex: invertedIndex, pipeline: new lunr.Pipeline(),
+      tokenSet: lunr.TokenSet.fromArray(Object.keys(invertedIndex).sort())
+    });
   }
 
   // kb.build.search_file.unpack_docs
@@ -69,6 +84,23 @@
     });
   }
 
+  function fetchIndex(href) {
+    return fetch(new URL(href, self.location.href)).then(function (response) {
+      if (!response.ok) { throw new Error(href + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  // The page names its language's index after "#index=" in the worker's address, so the
+  // index is on its way as the worker starts, before the page's thread, busy just after a
+  // page has loaded, finds time to send SETUP. (Not in the offline edition.)
+  var early = null;
+  var named = /^#index=(.+)$/.exec(self.location.hash);
+  if (named) {
+    early = { href: decodeURIComponent(named[1]), index: fetchIndex(decodeURIComponent(named[1])) };
+    early.index.catch(function () {});  // an error is reported when SETUP asks for it
+  }
+
   // kb.build.search_file.read: the index, in the theme's config (offline) or fetched from beside it
   function read(config) {
     var stored = config.kb;
@@ -76,10 +108,7 @@
       return Promise.reject(new Error("the search index was written for another version of the search worker"));
     }
     if (!stored.href) { return Promise.resolve(stored); }
-    return fetch(new URL(stored.href, self.location.href)).then(function (response) {
-      if (!response.ok) { throw new Error(stored.href + ": " + response.status); }
-      return response.json();
-    });
+    return early && early.href === stored.href ? early.index : fetchIndex(stored.href);
   }
 
   function Search(stored) {
@@ -97,7 +126,7 @@
     this.stopWords = new Set(stored.stop_words);
     this.stems = new Map();
     this.stemmer = stemmer;
-    this.index = lunr.Index.load(expand(stored));
+    this.index = load(stored);
   }
 
   Search.prototype.stem = function (word) {

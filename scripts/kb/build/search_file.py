@@ -10,8 +10,9 @@ what each result shows (`docs`: every section's location, title and the start of
 text, in the order of lunr's refs "0", "1", ..., see pack_docs) and lunr's serialized
 index, written compactly (see compact). The inverted index is the
 same vectors read the other way, so it is not shipped: `expand` rebuilds lunr's own
-serialized form, and lunr.Index.load (lunr.py in `kb search`, lunr.js in the worker,
-which has its own copy of `expand`) loads it.
+serialized form, which lunr.Index.load (lunr.py) loads in `kb search`. The browser's
+worker builds the same index from the same vectors (its `load`), leaving what a query does
+not read until one reads it.
 
 The offline edition works from file://, where a worker cannot fetch: its search_index.js
 (which the theme runs as a script there) carries DATA itself, as `config["kb"]`.

@@ -143,6 +143,13 @@ def language_data(docs: list[dict], language: search_words.Language) -> dict:
             "docs": search_file.pack_docs(shown)}
 
 
+def index_href(prefix: str) -> str:
+    """The address of a language's DATA relative to the worker ("" for the default language,
+    "en/" for English), as search_index.json names it and the page hands it to the worker."""
+    return posixpath.relpath(f"{prefix}{compat.SEARCH_INDEX.parent.as_posix()}/{search_file.DATA}",
+                             posixpath.dirname(search_worker.TARGET))
+
+
 def write_language(folder: Path, prefix: str, config: dict, data: dict, lang: str, inline_script: bool) -> list[Path]:
     """A language's search_index.json, which names DATA for the worker, and DATA beside it;
     for the offline edition (inline_script) search_index.json and .js that hold DATA."""
@@ -152,9 +159,7 @@ def write_language(folder: Path, prefix: str, config: dict, data: dict, lang: st
     data_file = index_file.parent / search_file.DATA
     data_file.parent.mkdir(parents=True, exist_ok=True)
     data_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    href = posixpath.relpath(f"{prefix}{compat.SEARCH_INDEX.parent.as_posix()}/{search_file.DATA}",
-                             posixpath.dirname(search_worker.TARGET))
-    kb = {"format": search_file.FORMAT, "href": href}
+    kb = {"format": search_file.FORMAT, "href": index_href(prefix)}
     return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), data_file]
 
 

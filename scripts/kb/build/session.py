@@ -152,6 +152,10 @@ class BuildSession:
         lang = compat.build_language(config, content.site.default_language)
         env.globals["kb_ui"] = {key: content.ui.get(key, lang) for key in content.ui.strings}
         env.globals["kb_print_helpline"] = contact_cards.print_helpline(content, lang)
+        # The page names its language's index to the search worker as it starts it, so the
+        # worker fetches it at once; the offline edition carries the index in a script.
+        prefix = "" if lang == content.site.default_language else f"{lang}/"
+        env.globals["kb_search_index"] = "" if compat.offline_enabled(config) else search_index.index_href(prefix)
         return env
 
     def select_files(self, files, config):
