@@ -12,6 +12,7 @@ lunr index per language over those texts with the language's words
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import multiprocessing
@@ -158,9 +159,13 @@ def write_language(folder: Path, prefix: str, config: dict, data: dict, lang: st
         return compat.write_search_index(index_file, dict(config, kb=data), [], lang, inline_script)
     data_file = index_file.parent / search_file.DATA
     data_file.parent.mkdir(parents=True, exist_ok=True)
-    data_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data_file.write_bytes(text)
+    # deploy/nginx.conf serves this (gzip_static) instead of compressing 2 MB on every request
+    zipped = data_file.with_name(data_file.name + ".gz")
+    zipped.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
     kb = {"format": search_file.FORMAT, "href": index_href(prefix)}
-    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), data_file]
+    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), data_file, zipped]
 
 
 def split_index(site_dir: Path, content: Content, inline_script: bool = False) -> list[Path]:
