@@ -46,6 +46,9 @@ def _numbers(content: Content) -> list[tuple[re.Pattern, str, str]]:
     return found
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def check(content: Content, scope: Scope) -> Iterator[Problem]:
     numbers = _numbers(content)
     if not numbers:
@@ -58,7 +61,7 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
             if _FENCE.match(line):
                 fenced = not fenced
                 continue
-            if fenced or _ADMONITION_TITLE.match(line) or not any(ch.isdigit() for ch in line):
+            if fenced or _ADMONITION_TITLE.match(line) or not _DIGIT.search(line):
                 continue
             text = _LINKED.sub(lambda m: " " * len(m.group(0)), line)
             for pattern, contact_id, written in numbers:
