@@ -8,6 +8,7 @@ contact says when, and by which role, it was last verified.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Literal
 
 import phonenumbers
@@ -27,8 +28,10 @@ class Dialable:
     href: str  # tel:+4620390000, or tel:112 for short numbers
 
 
+@lru_cache(maxsize=1024)
 def parse_phone(value: str) -> Dialable:
-    """A Swedish number or short number; ValueError with advice otherwise."""
+    """A Swedish number or short number; ValueError with advice otherwise. Remembered: every
+    page's review notice and print line carry the helpline's number."""
     try:
         number = phonenumbers.parse(value, REGION)
     except phonenumbers.NumberParseException:
