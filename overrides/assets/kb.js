@@ -14,7 +14,7 @@
 })();
 
 // Method catalogue filters: the lists work without JavaScript; with it, the filters
-// appear and hide the methods (and empty groups) that do not match every chosen value.
+// appear (kb.css) and hide the methods (and empty groups) that do not match every chosen value.
 (function () {
   "use strict";
   var panel = document.querySelector(".kb-filters");
@@ -43,8 +43,9 @@
       .replace("{shown}", Object.keys(shown).length).replace("{total}", panel.getAttribute("data-total"));
   }
   selects.forEach(function (select) { select.addEventListener("change", apply); });
-  panel.hidden = false;
-  apply();
+  // The build shows every method: apply only filters the browser kept from an earlier visit
+  // (Back), so that a page of 1,000 methods is not gone through once more as it loads.
+  if (selects.some(function (select) { return select.value; })) { apply(); }
 })();
 
 // Quick exit: leave for the neutral site, replacing this page in the history so Back does

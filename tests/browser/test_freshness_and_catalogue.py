@@ -51,3 +51,38 @@ def test_catalogue_filters_narrow_the_list(page, site_server):
     assert narrowed, "at least one focus area narrows the list"
     select.select_option("")
     assert shown() == every
+
+
+#: Sums the page's layout shifts (the Layout Instability API) from before its first paint.
+COUNT_LAYOUT_SHIFTS = """
+window.kbShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) { if (!entry.hadRecentInput) { window.kbShift += entry.value; } }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def test_the_catalogue_does_not_move_as_its_filters_appear(browser, site_server):
+    """The filters take their place from the first paint (invisible until the theme's
+    script has run), so the list under them never jumps down as a reader starts to read."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(script=COUNT_LAYOUT_SHIFTS)
+    page.goto(site_server.url("/metoder/"))
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".kb-filters").is_visible()
+    assert page.locator(".kb-filter-count").inner_text().startswith("Visar"), "the count is there from the start"
+    shift = page.evaluate("window.kbShift")
+    context.close()
+    assert shift < 0.01, f"the catalogue moved as it loaded (layout shift {shift:.3f})"
+
+
+def test_without_javascript_the_catalogue_lists_every_method_and_no_dead_filter(browser, site_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_server.url("/en/metoder/"))
+    filters = page.locator(".kb-filters")
+    assert filters.count() == 1 and not filters.is_visible(), "filters that cannot work are not shown"
+    items = page.locator(".kb-methods > li")
+    assert items.count() >= 6 and all(items.nth(i).is_visible() for i in range(items.count()))
+    context.close()

@@ -136,15 +136,19 @@ def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Defe
     if not found:
         return f"\n\n{ui.get('catalogue_empty', lang)}\n"
     total = len(found)
-    out = ["", "", f'<div class="kb-filters" hidden data-count="{e(ui.get("catalogue_count", lang))}" '
-                   f'data-total="{total}">', f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
+    # Not hidden: kb.css keeps its place, invisible, until the theme's script has run, so
+    # that the list does not move down as the filters appear (layout shift).
+    count = ui.get("catalogue_count", lang)
+    out = ["", "", f'<div class="kb-filters" data-count="{e(count)}" data-total="{total}">',
+           f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
     for field, label_key, kind in FILTERS:
         used = {value for p in found for value in getattr(p.meta, field)}
         options = "".join(f'<option value="{t.id}">{e(t.label.get(lang))}</option>'
                           for t in getattr(taxonomy, kind) if t.id in used)
         out.append(f'<label>{ui.get(label_key, lang)} <select data-filter="{field}">'
                    f'<option value="">{ui.get("catalogue_all", lang)}</option>{options}</select></label>')
-    out += ['<p class="kb-filter-count" role="status" aria-live="polite"></p>', "</div>", ""]
+    shown = e(count.replace("{shown}", str(total)).replace("{total}", str(total)))
+    out += [f'<p class="kb-filter-count" role="status" aria-live="polite">{shown}</p>', "</div>", ""]
     for area in taxonomy.focus_areas:
         members = [p for p in found if area.id in p.meta.focus_areas]
         if not members:
