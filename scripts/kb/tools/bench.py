@@ -4,7 +4,8 @@ Search: the time from loading a page to the first search result in headless Chro
 median over several queries, per language. Scale: a synthetic corpus of N methods built
 with and without the project's hooks, checked, measured and searched, and searched in the
 bare build too (the theme's own worker, which builds its index in the reader's browser on
-every page load), so that the two searches are compared on the same corpus in one run.
+every page load), so that the two searches are compared on the same corpus in one run:
+each query three times, the two builds taking turns query by query.
 Lighthouse: the performance score on a phone of the pages people open first, served by
 deploy/nginx.conf as production serves them.
 """
@@ -32,6 +33,10 @@ from kb.model import translations
 from kb.model.load import load
 from kb.model.site import load_site
 from kb.tools import browser, lighthouse, nginx, scaffold
+
+#: At scale, each query is asked this many times on each build: a single page load on a
+#: shared machine varies by a fifth.
+SEARCH_ROUNDS = 3
 
 QUERIES = {"sv": ["reflektionstid", "människohandel", "stödtelefon", "barn", "koppleri"],
            "en": ["reflection period", "trafficking", "helpline", "children", "interpreter"]}
@@ -71,49 +76,64 @@ _NEXT_RESULT = """
 """
 
 
-def search_latency(site_dir: Path, languages: tuple[str, ...], progress: bool) -> dict[str, dict[str, float]]:
-    """Per language, median milliseconds to the first result: from the start of loading a
-    page to the first result of a query entered once the page has loaded (the index is
-    fetched and made ready meanwhile), and from entering a query once the index is ready
-    (it has answered a query before); and the worst of the first. Measured by the page's
-    own clock in headless Chromium."""
+def search_latency(sites: list[Path], languages: tuple[str, ...], progress: bool,
+                   rounds: int = 1) -> list[dict[str, dict[str, float]]]:
+    """For each site, per language, median milliseconds to the first result: from the start
+    of loading a page to the first result of a query entered once the page has loaded (the
+    index is fetched and made ready meanwhile), and from entering a query once the index is
+    ready (it has answered a query before); and the worst of the first. Measured by the
+    page's own clock in headless Chromium. Each query is asked `rounds` times, and the sites
+    take turns query by query, so that a comparison sees the same machine state."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    server = browser.SiteServer(site_dir)
-    results: dict[str, dict[str, float]] = {}
+    servers = [browser.SiteServer(site_dir) for site_dir in sites]
+    from_load = [{lang: [] for lang in languages} for _ in sites]
+    when_ready = [{lang: [] for lang in languages} for _ in sites]
     try:
         with sync_playwright() as playwright:
             chromium = browser.launch(playwright)
-            for lang in languages:
-                prefix = "/" if lang == languages[0] else f"/{lang}/"
-                from_load, when_ready = [], []
-                for query in QUERIES.get(lang, QUERIES["en"]):
-                    page = chromium.new_page()
-                    page.add_init_script(script=_FIRST_RESULT % json.dumps(query))
-                    page.goto(server.url(prefix))
-                    from_load.append(page.evaluate("() => window.__kbFirstResult"))
-                    page.fill(".md-search__input", "")
-                    page.keyboard.press("End")  # the key release the theme's search listens for
-                    page.wait_for_selector(".md-search-result__link", state="detached")
-                    when_ready.append(page.evaluate(_NEXT_RESULT, query))
-                    if None in (from_load[-1], when_ready[-1]):
-                        raise RuntimeError(f"the search box of {site_dir.name} showed no result for '{query}' "
-                                           "within a minute")
-                    page.close()
-                    if progress:
-                        print(f"  {lang}: '{query}' first result {from_load[-1]:.0f} ms after the page started "
-                              f"loading, {when_ready[-1]:.0f} ms after entering it once the index was ready",
-                              file=sys.stderr)
-                results[lang] = {"load_to_first_result_ms": round(statistics.median(from_load), 1),
-                                 "ready_to_first_result_ms": round(statistics.median(when_ready), 1),
-                                 "worst_load_to_first_result_ms": round(max(from_load), 1)}
+            for _round in range(rounds):
+                for lang in languages:
+                    prefix = "/" if lang == languages[0] else f"/{lang}/"
+                    for query in QUERIES.get(lang, QUERIES["en"]):
+                        for number, server in enumerate(servers):
+                            loaded, ready = _first_result(chromium, server.url(prefix), query)
+                            if None in (loaded, ready):
+                                raise RuntimeError(f"the search box of {sites[number].name} showed no result "
+                                                   f"for '{query}' within a minute")
+                            from_load[number][lang].append(loaded)
+                            when_ready[number][lang].append(ready)
+                            if progress:
+                                print(f"  {sites[number].name} {lang}: '{query}' first result {loaded:.0f} ms after "
+                                      f"the page started loading, {ready:.0f} ms after entering it once the index "
+                                      "was ready", file=sys.stderr)
             chromium.close()
     except PlaywrightError as exc:
         raise RuntimeError(f"the search benchmark stopped in Chromium: {str(exc).splitlines()[0]}") from None
     finally:
-        server.close()
-    return results
+        for server in servers:
+            server.close()
+    return [{lang: {"load_to_first_result_ms": round(statistics.median(loads[lang]), 1),
+                    "ready_to_first_result_ms": round(statistics.median(readies[lang]), 1),
+                    "worst_load_to_first_result_ms": round(max(loads[lang]), 1)} for lang in languages}
+            for loads, readies in zip(from_load, when_ready, strict=True)]
+
+
+def _first_result(chromium, url: str, query: str) -> tuple[float | None, float | None]:
+    """One fresh page: milliseconds from navigation to the first result of `query` entered
+    at the load event, then from entering it again once the index is ready."""
+    page = chromium.new_page()
+    try:
+        page.add_init_script(script=_FIRST_RESULT % json.dumps(query))
+        page.goto(url)
+        loaded = page.evaluate("() => window.__kbFirstResult")
+        page.fill(".md-search__input", "")
+        page.keyboard.press("End")  # the key release the theme's search listens for
+        page.wait_for_selector(".md-search-result__link", state="detached")
+        return loaded, page.evaluate(_NEXT_RESULT, query)
+    finally:
+        page.close()
 
 
 def lighthouse_performance(root: Path, site_dir: Path, languages: tuple[str, ...],
@@ -315,10 +335,10 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
         index = {lang: [(out / ("" if lang == "sv" else lang) / "search" / name).read_bytes()
                         for name in ("search_index.json", search_file.DATA)] for lang in ("sv", "en")}
         zipped = {lang: sum(len(gzip.compress(part, mtime=0)) for part in parts) for lang, parts in index.items()}
-        first_result = search_latency(out, ("sv", "en"), progress)
         if progress:
-            print("  the same searches in the bare build (the theme's own search):", file=sys.stderr)
-        bare_first = search_latency(Path(scratch) / "bare", ("sv", "en"), progress)
+            print("  searches, the site's and the bare build's (the theme's own search) in turn:", file=sys.stderr)
+        first_result, bare_first = search_latency([out, Path(scratch) / "bare"], ("sv", "en"), progress,
+                                                  SEARCH_ROUNDS)
         ours = {lang: v["load_to_first_result_ms"] for lang, v in first_result.items()}
         bare = {lang: v["load_to_first_result_ms"] for lang, v in bare_first.items()}
         worker = gzip.compress((out / search_worker.TARGET).read_bytes(), mtime=0)

@@ -467,7 +467,7 @@ def run_bench(site: Site, args) -> int:
     if not (site_dir / "index.html").is_file():
         raise UsageError(f"{site_dir} has no index.html: run `make build` first (or pass --site)")
     try:
-        measured = {"search": bench.search_latency(site_dir, site.languages, _progress())}
+        measured = {"search": bench.search_latency([site_dir], site.languages, _progress())[0]}
         phone = bench.lighthouse_performance(site.root, site_dir, site.languages, _lighthouse_pages(args),
                                              _progress())
     except RuntimeError as exc:
