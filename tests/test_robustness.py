@@ -808,3 +808,22 @@ def test_every_kind_of_damage_in_one_run(tmp_path):
     assert {"data/contacts.yml", "data/ui.yml", "docs/slinga", "docs/bomber/skratt.md",
             "docs/bomber/djup.md"} <= files
     build_fails_with(project, tmp_path, problems, within=30)
+
+
+def test_a_paragraph_of_unclosed_brackets_is_refused_before_markdown_would_stall(tmp_path):
+    """Python-Markdown's time grows with the square of the unclosed [ in a paragraph (this
+    one would take it about a minute): the check names the paragraph, and the build stops
+    before Markdown sees it. Escaped, closed and fenced brackets are fine."""
+    project = make_site(tmp_path)
+    fine = "\n\n".join(["\\[a " * 300, "[a] " * 300, "```\n" + "[a " * 300 + "\n```"])
+    stall = "\n".join("[b " * 300 for _ in range(40))
+    page = project / METHODS / "klamrar.md"
+    page.write_text(page_text("Klamrar", body=f"{fine}\n\n{stall}\n"), encoding="utf-8")
+    code, problems, _ = check(project, within=10)
+    expected = (f"{METHODS.as_posix()}/klamrar.md:{line_of(page, '[b [b')}: 12,000 '[' in this paragraph have no "
+                "closing ']': the build slows down with each one (at most 100); close them, or write \\[ for a "
+                "bracket that is text")
+    assert (code, problems) == (1, [expected])
+    build_fails_with(project, tmp_path, [expected], within=30)
+    page.write_text(page_text("Klamrar", body=f"{fine}\n\n{stall.replace('[b', '[b]')}\n"), encoding="utf-8")
+    assert check(project)[0] == 0

@@ -21,6 +21,7 @@ from kb.checks import (
     titles,
     translation_match,
     ui_texts,
+    unclosed_brackets,
     vetting,
 )
 from kb.checks.scope import Scope
@@ -30,6 +31,7 @@ from kb.model.problems import Problem
 Check = Callable[[Content, Scope], Iterable[Problem]]
 
 ALL: list[Check] = [
+    unclosed_brackets.check,
     placeholders.check,
     html_safety.check,
     file_types.check,
