@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, add_page, assert_clean_run, kb, make_site, run
+from conftest import FIXTURES, ROOT, add_page, assert_clean_run, kb, make_site, mkdocs_build, run
 from kb.build import contact_cards
-from kb.checks import allowlist
+from kb.checks import allowlist, personal_numbers
 from kb.checks.html_safety import _renderer
 
 CORPUS = FIXTURES / "attack-corpus"
@@ -181,3 +181,36 @@ def test_only_pages_images_and_pdfs_are_published_from_docs(tmp_path):
     assert result.returncode == 1
     flagged = sorted(line.split(":")[0] for line in result.stdout.splitlines() if "is published as it is" in line)
     assert flagged == ["docs/bilder/ond.js", "docs/ikon.SVG", "docs/sida.html"]
+
+
+def _with_check_digit(nine: str) -> str:
+    """The tenth digit that makes the Luhn sum of a personal number fit (made here, so no
+    such number is written in this repository)."""
+    return next(nine + d for d in "0123456789" if personal_numbers.check_digit_fits(nine + d))
+
+
+def test_a_personal_identity_number_on_a_page_is_refused_at_its_line(tmp_path):
+    """A number that is one (date and check digit fit, with or without the century, or a
+    coordination number, day + 60) is a problem at its line in kb check and the build;
+    one whose check digit does not fit, or an organisation number, is not."""
+    person = _with_check_digit("900101123")
+    coordination = _with_check_digit("900161123")
+    wrong = person[:-1] + str((int(person[-1]) + 1) % 10)
+    organisation = _with_check_digit("556000123")
+    project = make_site(tmp_path)
+    body = (f"Kvinnan, {person[:6]}-{person[6:]}, kom i mars.\n\nSamordningsnummer 19{coordination}.\n\n"
+            f"Ärende {wrong[:6]}-{wrong[6:]} och organisationsnummer {organisation[:6]}-{organisation[6:]}.\n")
+    add_page(project, "fall.md", "---\ntitle: Ett fall\nsummary: Ett fall.\ntype: page\nowner: Redaktionen\n"
+             f"status: vetted\nlast_reviewed_on: 2026-11-01\n---\n\n# Ett fall\n\n{body}")
+    result = kb("check", cwd=project)
+    assert_clean_run(result)
+    found = [line for line in result.stdout.splitlines() if "personal identity" in line]
+    assert [line.split(": ")[0] for line in found] == ["docs/fall.md:12", "docs/fall.md:14"], result.stdout
+    assert result.returncode == 1
+    assert "never publish one" in found[0] and person not in result.stdout, "the message does not repeat it"
+    build = mkdocs_build(project, tmp_path / "site")
+    assert build.returncode == 1 and "docs/fall.md:12: this looks like a personal identity" in build.stderr
+    (project / "docs" / "fall.md").write_text((project / "docs" / "fall.md").read_text(encoding="utf-8")
+                                              .replace(person[:6], "[borttaget]").replace(coordination, "x"),
+                                              encoding="utf-8")
+    assert kb("check", cwd=project).returncode == 0

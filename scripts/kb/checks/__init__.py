@@ -14,6 +14,7 @@ from kb.checks import (
     html_safety,
     markdown_links,
     overdue,
+    personal_numbers,
     phone_numbers,
     placeholders,
     taxonomy_refs,
@@ -44,6 +45,7 @@ ALL: list[Check] = [
     vetting.check,
     contact_refs.check,
     phone_numbers.check,
+    personal_numbers.check,
     ui_texts.check,
     overdue.check,
 ]

@@ -51,7 +51,8 @@ CHOICE_FIELDS = ("regions", "focus_areas", "target_groups", "exploitation_forms"
 ALWAYS = ("title", "regions", "focus_areas")
 
 #: Hints, not rules: kb check cannot tell a person's details from others, so the form and
-#: `kb new method` point them out and leave the judgement to the contributor.
+#: `kb new method` point them out and leave the judgement to the contributor (kb check
+#: refuses only a personal number whose check digit fits: kb.checks.personal_numbers).
 GUIDANCE = {
     # A personal identity or coordination number (day + 60): YYMMDD-NNNN, with or without the century.
     "personal_number": r"(?<![0-9-])(?:19|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|[6-8][0-9]|9[01])"
