@@ -1,5 +1,5 @@
 """Many unclosed [ in one paragraph: Python-Markdown looks for the end of a link from each
-one to the paragraph's end, so the time grows with their square (3,000 take four seconds,
+one to the paragraph's end, so the time grows with their square (4,000 take four seconds,
 a page of them hours). The build would stall on such a page: it is refused first, naming
 the paragraph. Closed brackets, escaped ones (\\[) and code blocks cost nothing.
 """
