@@ -53,6 +53,7 @@
     var made = new Map();
     var fieldVectors = new Proxy({}, {
       get: function (_, ref) {  // "field/doc", as lunr.FieldRef writes it
+        if (typeof ref !== "string" || ref.indexOf("/") < 0) { return undefined; }  // not a field's vector
         var vector = made.get(ref);
         if (vector === undefined) {
           var cut = ref.indexOf("/"), name = ref.slice(0, cut), table = stored.weights[name];
