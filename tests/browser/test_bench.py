@@ -4,10 +4,11 @@ and Lighthouse's performance on a phone (one page here, to keep the suite short)
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
-from conftest import assert_clean_run, kb
+from conftest import assert_clean_run, kb, make_site
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +63,14 @@ def test_kb_bench_refuses_a_count_below_one(option):
     result = kb("bench", *args)
     assert_clean_run(result)
     assert result.returncode == 2 and "must be 1 or more" in result.stderr
+
+
+def test_kb_bench_says_what_is_missing_before_it_measures(tmp_path):
+    """Without Lighthouse (a project copy with no node_modules) the benchmark stops at once,
+    naming it and how to install it, instead of after minutes of builds."""
+    project = make_site(tmp_path)
+    started = time.monotonic()
+    result = kb("bench", "--pages", "3", cwd=project)
+    assert_clean_run(result)
+    assert result.returncode == 2 and "kb bench needs Lighthouse (make setup, which runs npm ci)" in result.stderr
+    assert time.monotonic() - started < 20, "said before measuring"

@@ -136,6 +136,18 @@ def _first_result(chromium, url: str, query: str) -> tuple[float | None, float |
         page.close()
 
 
+def missing_tools(root: Path) -> list[str]:
+    """What the benchmark runs that is not installed, each with how to install it."""
+    missing = []
+    if not browser.CHROMIUM.exists():
+        missing.append(f"Chromium at {browser.CHROMIUM} (apt-get install chromium)")
+    if not nginx.NGINX.exists():
+        missing.append("nginx (apt-get install nginx)")
+    if not lighthouse.program(root).exists():
+        missing.append("Lighthouse (make setup, which runs npm ci)")
+    return missing
+
+
 def lighthouse_performance(root: Path, site_dir: Path, languages: tuple[str, ...],
                            pages: tuple[str, ...] = lighthouse.PAGES, progress: bool = False) -> dict[str, float]:
     """Lighthouse's performance score (mobile preset) of each page in each language, by its

@@ -461,6 +461,9 @@ def run_links(site: Site, args) -> int:
 
 
 def run_bench(site: Site, args) -> int:
+    missing = bench.missing_tools(site.root)
+    if missing:  # said before minutes of measuring, not after
+        raise UsageError(f"kb bench needs {' and '.join(missing)}")
     if args.pages is not None:
         return _bench_at_scale(site, args)
     site_dir = (args.site or site.root / "site").resolve()
