@@ -104,8 +104,7 @@ def _label(content: Content, change: Change, lang: str) -> str:
 def listing(content: Content, page: PageFile, lang: str, deferred: Deferred, include_drafts: bool = False) -> str:
     """The whole list for the "Nytt och ändrat" page: the feed's address, then methods, then
     the other pages. The feed link goes in after Markdown: the feed is not a page MkDocs knows."""
-    root = "../" * (built_url(page.key).count("/") + (lang != content.site.default_language))
-    feed = root + feed_path(lang)
+    feed = "../" * (content.site.folder(lang) + built_url(page.key)).count("/") + feed_path(lang)
     subscribe = content.ui.get("changes_feed", lang)
     out = [deferred.place(f'<p><a href="{html.escape(feed)}" type="application/atom+xml">{subscribe}</a></p>')]
     all_changes = changes(content, lang, include_drafts)
@@ -138,7 +137,7 @@ def _markdown_text(text: str) -> str:
 def atom(content: Content, lang: str, site_url: str, include_drafts: bool = False) -> str:
     """The language's Atom feed (RFC 4287): the newest changes, each linking its page."""
     base = site_url.rstrip("/") + "/"
-    prefix = "" if lang == content.site.default_language else f"{lang}/"
+    prefix = content.site.folder(lang)
     items = changes(content, lang, include_drafts)[:FEED_ENTRIES]
     updated = items[0].when if items else "1970-01-01T00:00:00+00:00"
     title = xml_escape(html.unescape(content.ui.get("feed_title", lang)))

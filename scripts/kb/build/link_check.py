@@ -97,8 +97,7 @@ def _target_file(site_dir: Path, path: str) -> Path | None:
 def _in_language(path: str, lang: str, site: Site) -> str:
     """The same site path in another language's folder."""
     current = _language_of(path, site)
-    bare = path.removeprefix(f"{current}/") if current != site.default_language else path
-    return bare if lang == site.default_language else f"{lang}/{bare}"
+    return site.folder(lang) + path.removeprefix(site.folder(current))
 
 
 def check_site(site_dir: Path, site: Site, site_host: str = "", only: set[Path] | None = None) -> list[Problem]:

@@ -190,7 +190,7 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
     directory_urls = not any(doc["location"].split("#", 1)[0].endswith(".html") for doc in combined["docs"])
 
     def build(lang: str) -> list[Path]:
-        prefix = "" if lang == languages[0] else f"{lang}/"
+        prefix = content.site.folder(lang)
         docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
                 for doc in by_language[lang]]
         _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)

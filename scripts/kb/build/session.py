@@ -154,8 +154,8 @@ class BuildSession:
         env.globals["kb_print_helpline"] = contact_cards.print_helpline(content, lang)
         # The page names its language's index to the search worker as it starts it, so the
         # worker fetches it at once; the offline edition carries the index in a script.
-        prefix = "" if lang == content.site.default_language else f"{lang}/"
-        env.globals["kb_search_index"] = "" if compat.offline_enabled(config) else search_index.index_href(prefix)
+        env.globals["kb_search_index"] = ("" if compat.offline_enabled(config)
+                                          else search_index.index_href(content.site.folder(lang)))
         return env
 
     def select_files(self, files, config):

@@ -36,6 +36,11 @@ class Site:
         required = (lang for lang in self.translations_required if lang != self.default_language)
         return (self.default_language, *required)
 
+    def folder(self, lang: str) -> str:
+        """Where a language's pages are in the built site: "" for the default language,
+        "en/" for English."""
+        return "" if lang == self.default_language else f"{lang}/"
+
 
 class SiteConfigError(Exception):
     pass
