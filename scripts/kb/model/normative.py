@@ -1,0 +1,161 @@
+"""Which sentences of a page state a rule, and whether each says what it rests on.
+
+The patterns and the pages in scope are data (data/normative.yml); this module splits a
+page's Markdown body into sentences with their file lines, the way a reader reads them,
+and answers for each whether it matches a pattern and whether it cites a source
+(`[[source:ID]]`) or is marked as the editors' advice (`[[advice]]`). `kb check` reports
+the uncited ones; `python -m kb.model.normative FILE...` lists them for a writer.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+#: A citation of one passage in data/sources.yml, placed at the end of the sentence it supports.
+CITATION = re.compile(r"\[\[source:([^\]\s]*)\]\]")
+#: The editors' own advice: cites nothing on purpose, and is rendered as nothing.
+ADVICE = "[[advice]]"
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?)\s")
+_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+#: A sentence ends at . ! or ? (citations after it belong to it) before a capital letter.
+_SENTENCE_END = re.compile(r"(?<=[.!?])((?:\[\[[^\]\n]*\]\])*)\s+(?=[\"'*(\[]*[A-ZÅÄÖÉ])")
+_NOISE = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|\[\[[^\]]*\]\]|https?://\S+|\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    line: int  # the file line the sentence starts on
+    text: str  # as written, joined onto one line
+
+    @property
+    def citations(self) -> list[str]:
+        return CITATION.findall(self.text)
+
+    @property
+    def is_advice(self) -> bool:
+        return ADVICE in self.text
+
+    @property
+    def words(self) -> str:
+        """What a reader reads: without link targets, code, tags, shortcodes and attributes."""
+        return _NOISE.sub(" ", self.text)
+
+
+@dataclass(frozen=True)
+class Rules:
+    types: frozenset[str]
+    paths: tuple[str, ...]
+    patterns: dict[str, list[re.Pattern]]
+
+    def applies_to(self, key: str, page_type: str) -> bool:
+        """Whether every rule on this page (by key, e.g. ansvar/barn.md) must cite."""
+        return page_type in self.types or any(key == p or (p.endswith("/") and key.startswith(p))
+                                               for p in self.paths)
+
+    def rule_word(self, sentence: Sentence, lang: str) -> str | None:
+        """The words that make the sentence a rule, or None."""
+        for pattern in self.patterns.get(lang, []):
+            found = pattern.search(sentence.words)
+            if found:
+                return found.group(0)
+        return None
+
+
+def rules_from(data: dict) -> Rules:
+    scope = data.get("scope") or {}
+    return Rules(frozenset(scope.get("types") or ()), tuple(scope.get("paths") or ()),
+                 {lang: [re.compile(p, re.IGNORECASE) for p in patterns]
+                  for lang, patterns in (data.get("patterns") or {}).items()})
+
+
+def sentences(body: str, first_line: int = 1) -> Iterator[Sentence]:
+    """Every sentence of a Markdown body outside code, headings and admonition titles, with
+    the file line it starts on. A list item, a table row and a paragraph are each a block;
+    a block is split into sentences."""
+    block: list[tuple[int, str]] = []
+    fenced = False
+
+    def flush() -> Iterator[Sentence]:
+        if block:
+            yield from _split(block)
+            block.clear()
+
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _FENCE.match(line):
+            yield from flush()
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        stripped = line.strip()
+        if (not stripped or _HEADING.match(line) or _ADMONITION.match(line) or _TABLE_RULE.match(line)
+                or stripped.startswith(("<!--", "*[", "</"))):
+            yield from flush()
+            continue
+        if _ITEM.match(line) or stripped.startswith("|"):
+            yield from flush()
+            block.append((number, _ITEM.sub("", line, count=1).strip()))
+            if stripped.startswith("|"):
+                yield from flush()
+            continue
+        block.append((number, stripped))
+    yield from flush()
+
+
+def _split(block: list[tuple[int, str]]) -> Iterator[Sentence]:
+    text, starts = "", []
+    for number, part in block:
+        starts.append((len(text), number))
+        text += part + " "
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        yield _sentence(text, start, end.end(1), starts)
+        start = end.end()
+    if text[start:].strip():
+        yield _sentence(text, start, len(text), starts)
+
+
+def _sentence(text: str, start: int, end: int, starts: list[tuple[int, int]]) -> Sentence:
+    line = max(number for offset, number in starts if offset <= start)
+    return Sentence(line, text[start:end].strip())
+
+
+def uncited(body: str, first_line: int, lang: str, rules: Rules) -> Iterator[tuple[Sentence, str]]:
+    """Each sentence that states a rule and neither cites a source nor is marked as advice."""
+    for sentence in sentences(body, first_line):
+        if sentence.citations or sentence.is_advice:
+            continue
+        word = rules.rule_word(sentence, lang)
+        if word:
+            yield sentence, word
+
+
+def main(argv: list[str]) -> int:
+    """List the uncited rules in the given Markdown files (a writer's aid; kb check is the gate)."""
+    from kb.model.frontmatter import decode, split
+
+    root = Path(__file__).resolve().parents[3]
+    rules = rules_from(yaml.safe_load((root / "data" / "normative.yml").read_text(encoding="utf-8")))
+    found = 0
+    for name in argv:
+        path = Path(name)
+        parts = split(decode(path.read_bytes()))
+        lang = "en" if path.name.endswith(".en.md") else "sv"
+        for sentence, word in uncited(parts.body, parts.body_line, lang, rules):
+            found += 1
+            print(f"{name}:{sentence.line}: (\"{word}\") {sentence.text[:160]}")
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
