@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from kb.build import compat
 from kb.build.listings import Deferred, is_published, link
+from kb.model import text
 from kb.model.load import Content, PageFile, built_url
 
 #: The feeds' folder, one file per language (feeds/sv.xml, feeds/en.xml). Not at a
@@ -112,8 +113,8 @@ def listing(content: Content, page: PageFile, lang: str, deferred: Deferred, inc
     others = [c for c in all_changes if c.page.meta.type != "method"]
     for heading, group in ((content.ui.get("changes_methods", lang), methods),
                            (content.ui.get("changes_pages", lang), others)):
-        out += ["", f"## {heading}", ""]
-        out += [_line(content, page, c, lang) for c in group] or [content.ui.get("changes_none", lang)]
+        out += ["", f"## {_markdown_text(heading)}", ""]
+        out += [_line(content, page, c, lang) for c in group] or [_markdown_text(content.ui.get("changes_none", lang))]
     return "\n".join(out) + "\n"
 
 
@@ -124,18 +125,21 @@ def latest(content: Content, page: PageFile, lang: str, include_drafts: bool = F
 
 
 def _line(content: Content, page: PageFile, change: Change, lang: str) -> str:
-    """One change as a list item: the day, the page's title linked, new or changed."""
-    title = _markdown_text(change.page.meta.title)
-    return f"- {change.day} · [{title}]({link(page.key, change.page.key)}) · {_label(content, change, lang)}"
+    """One change as a list item: the day, the page's title linked, new or changed. The
+    title is text on one line (a line break in it would start a box of its own)."""
+    title = text.markdown_text(change.page.meta.title)
+    label = _markdown_text(_label(content, change, lang))
+    return f"- {change.day} · [{title}]({link(page.key, change.page.key)}) · {label}"
 
 
-def _markdown_text(text: str) -> str:
-    """A title as link text: brackets and the characters Markdown reads as markup escaped."""
-    return "".join("\\" + ch if ch in "\\[]*_`" else ch for ch in text)
+def _markdown_text(words: str) -> str:
+    """A text the build writes in Markdown, as text: ui texts come HTML-escaped."""
+    return text.markdown_text(html.unescape(words))
 
 
 def atom(content: Content, lang: str, site_url: str, include_drafts: bool = False) -> str:
-    """The language's Atom feed (RFC 4287): the newest changes, each linking its page."""
+    """The language's Atom feed (RFC 4287): the newest changes, each linking its page. Titles
+    and summaries are plain text (type="text"), escaped once: a reader shows them as written."""
     base = site_url.rstrip("/") + "/"
     prefix = content.site.folder(lang)
     items = changes(content, lang, include_drafts)[:FEED_ENTRIES]
@@ -144,7 +148,7 @@ def atom(content: Content, lang: str, site_url: str, include_drafts: bool = Fals
     feed_url = base + feed_path(lang)
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
-           f"  <title>{title}</title>",
+           f'  <title type="text">{title}</title>',
            f"  <id>{xml_escape(feed_url)}</id>",
            f'  <link rel="self" href="{xml_escape(feed_url)}"/>',
            f'  <link rel="alternate" href="{xml_escape(base + prefix)}"/>',
@@ -153,12 +157,13 @@ def atom(content: Content, lang: str, site_url: str, include_drafts: bool = Fals
     for change in items:
         url = base + prefix + built_url(change.page.key)
         kind = html.unescape(_label(content, change, lang))
+        title = xml_escape(text.collapse(change.page.meta.title))
         out += ["  <entry>",
-                f"    <title>{xml_escape(html.unescape(change.page.meta.title))} ({xml_escape(kind)})</title>",
+                f'    <title type="text">{title} ({xml_escape(kind)})</title>',
                 f"    <id>{xml_escape(url)}#{change.when}</id>",
                 f'    <link rel="alternate" href="{xml_escape(url)}"/>',
                 f"    <updated>{change.when}</updated>",
-                f"    <summary>{xml_escape(change.page.meta.summary)}</summary>",
+                f'    <summary type="text">{xml_escape(text.collapse(change.page.meta.summary))}</summary>',
                 "  </entry>"]
     out.append("</feed>")
     return "\n".join(out) + "\n"

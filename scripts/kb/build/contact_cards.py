@@ -8,17 +8,16 @@ was verified and, through data-review-by, lets the reader's browser warn once it
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from datetime import date
 
-from kb.build.listings import sort_key
+from kb.build.listings import Deferred, sort_key, url_of
 from kb.checks.contact_refs import (  # HELPLINE: the fallback every warning names
     CONTACT_SHORTCODE,
     HELPLINE,
     TEL_SHORTCODE,
 )
-from kb.model import freshness
+from kb.model import freshness, text
 from kb.model.contacts import Contact, parse_phone
 from kb.model.load import Content, PageFile
 
@@ -44,6 +43,19 @@ def print_helpline(content: Content, lang: str) -> str:
     return content.ui.get("print_helpline", lang, hours=html.escape(hours), **helpline_html(content, lang))
 
 
+def tel_link(dial) -> str:
+    """A number as a link a phone can call: the text and the address both from its parsed digits."""
+    return f'<a href="{html.escape(dial.href)}">{html.escape(dial.display)}</a>'
+
+
+def mail_link(address: str) -> str:
+    """A mailto: link built from a plain address (kb.model.text.EMAIL) and nothing else;
+    anything else is shown as text, not linked."""
+    if not text.EMAIL.match(address):
+        return html.escape(address)
+    return f'<a href="mailto:{html.escape(address)}">{html.escape(address)}</a>'
+
+
 def contact_card(content: Content, contact: Contact, lang: str, today: date) -> str:
     """One contact as an HTML block: what to call, when, and when it was last verified.
 
@@ -55,23 +67,23 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     for phone in contact.phones:
         dial = parse_phone(phone.number)
         label = f" ({e(phone.label.get(lang))})" if phone.label else ""
-        rows.append((ui.get("contact_phone", lang), f'<a href="{dial.href}">{e(dial.display)}</a>{label}'))
+        rows.append((ui.get("contact_phone", lang), f"{tel_link(dial)}{label}"))
     if contact.email:
-        rows.append((ui.get("contact_email", lang), f'<a href="mailto:{e(contact.email)}">{e(contact.email)}</a>'))
+        rows.append((ui.get("contact_email", lang), mail_link(contact.email)))
     if contact.web:
         rows.append((ui.get("contact_web", lang), f'<a href="{e(contact.web)}">{e(contact.web)}</a>'))
     if contact.hours:
         rows.append((ui.get("contact_hours", lang), e(contact.hours.get(lang))))
     if contact.languages:
         rows.append((ui.get("contact_languages", lang), e(", ".join(contact.languages))))
-    parts = [f'<div class="kb-contact" id="kontakt-{contact.id}" data-review-by="{due.isoformat()}">',
+    parts = [f'<div class="kb-contact" id="kontakt-{e(contact.id)}" data-review-by="{due.isoformat()}">',
              f'<p class="kb-contact__name"><strong>{e(contact.name.get(lang))}</strong></p>']
     if contact.organisation:
         parts.append(f"<p>{e(contact.organisation.get(lang))}</p>")
     if rows:
         parts.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>")
     if contact.notes:
-        parts.append(f"<p>{e(contact.notes.get(lang))}</p>")
+        parts.append(f"<p>{text.as_html(contact.notes.get(lang))}</p>")
     helpline = helpline_html(content, lang)
     if now == "unverified":
         parts.append(f'<p class="kb-unverified"><strong>{ui.get("contact_unverified", lang, **helpline)}</strong></p>')
@@ -85,68 +97,80 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     return "\n".join(parts)
 
 
-def contacts_directory(content: Content, lang: str, today: date) -> str:
-    ui, taxonomy = content.ui, content.taxonomy
-    out = ["", f"## {ui.get('contacts_national', lang)} {{#nationellt}}", ""]
-    out += [contact_card(content, c, lang, today) + "\n" for c in content.contacts.contacts if c.kind != "regional"]
-    out += ["", f"## {ui.get('contacts_regional', lang)} {{#regioner}}", ""]
+def contacts_directory(content: Content, lang: str, today: date, deferred: Deferred) -> str:
+    """Every contact, national first, then each region with its counties. Headings stay
+    Markdown (the page's table of contents), their words written as text."""
+    ui, taxonomy, e = content.ui, content.taxonomy, html.escape
+    out = ["", f"## {text.markdown_text(html.unescape(ui.get('contacts_national', lang)))} {{#nationellt}}", ""]
+    out += [deferred.html(contact_card(content, c, lang, today), block=True)
+            for c in content.contacts.contacts if c.kind != "regional"]
+    out += ["", f"## {text.markdown_text(html.unescape(ui.get('contacts_regional', lang)))} {{#regioner}}", ""]
     for region in taxonomy.regions:
-        out += ["", f"### {region.label.get(lang)} {{#region-{region.id}}}", ""]
-        counties = ", ".join(_county_name(ui, c, lang) for c in region.counties)
-        out += [f"{ui.get('contacts_counties', lang)} {counties}", ""]
-        out += [contact_card(content, c, lang, today) + "\n"
+        out += ["", f"### {text.markdown_text(region.label.get(lang))} {{#region-{region.id}}}", ""]
+        counties = ", ".join(e(_county_name(ui, c, lang)) for c in region.counties)
+        out += [deferred.html(f"<p>{ui.get('contacts_counties', lang)} {counties}</p>", block=True)]
+        out += [deferred.html(contact_card(content, c, lang, today), block=True)
                 for c in content.contacts.contacts if c.region == region.id]
     return "\n".join(out) + "\n"
 
 
 def _county_name(ui, county, lang: str) -> str:
+    """A county's name as text, marked when its region is inferred."""
     name = county.label.get(lang)
-    return name if county.confirmed else f"{name} ({ui.get('county_unconfirmed', lang)})"
+    return name if county.confirmed else f"{name} ({html.unescape(ui.get('county_unconfirmed', lang))})"
 
 
-def county_lookup(content: Content, page: PageFile, directory_key: str, lang: str) -> str:
-    """Which region is my county in? A table that needs no JavaScript."""
-    ui = content.ui
-    target = posixpath.relpath(directory_key, posixpath.dirname(page.key) or ".")
+def county_lookup(content: Content, page: PageFile, directory_key: str, lang: str, deferred: Deferred,
+                  directory_urls: bool = True) -> str:
+    """Which region is my county in? A table that needs no JavaScript, written as HTML from
+    the taxonomy's labels (a label is never read as Markdown)."""
+    ui, e = content.ui, html.escape
+    target = url_of(page.key, directory_key, directory_urls)
     rows = []
     for region in content.taxonomy.regions:
         for county in region.counties:
             rows.append((county.label.get(lang), _county_name(ui, county, lang), region.label.get(lang), region.id))
     rows.sort(key=lambda r: sort_key(r[0]))
-    headers = [ui.get(key, lang) for key in ("lookup_county", "lookup_region", "lookup_contact")]
-    out = ["", "", "| " + " | ".join(headers) + " |", "| --- | --- | --- |"]
-    for _, shown, region_name, region_id in rows:
-        out.append(f"| {shown} | {region_name} | [{region_name}]({target}#region-{region_id}) |")
-    return "\n".join(out) + "\n"
+    head = "".join(f"<th>{ui.get(key, lang)}</th>" for key in ("lookup_county", "lookup_region", "lookup_contact"))
+    body = "".join(f"<tr><td>{e(shown)}</td><td>{e(region_name)}</td>"
+                   f'<td><a href="{e(target)}#region-{e(region_id)}">{e(region_name)}</a></td></tr>'
+                   for _, shown, region_name, region_id in rows)
+    return deferred.html(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>", block=True)
 
 
 #: Where a page lists every county, each linking its region's contacts.
 COUNTY_LINKS = "[[county-links]]"
 
 
-def county_links(content: Content, page_key: str, lang: str) -> str:
+def county_links(content: Content, page_key: str, lang: str, deferred: Deferred, directory_urls: bool = True) -> str:
     """Every county as a link to its region's coordinator: a county picker that needs no
-    JavaScript (the start page)."""
-    target = posixpath.relpath(CONTACTS_DIRECTORY, posixpath.dirname(page_key) or ".")
+    JavaScript (the start page), written as HTML from the taxonomy's labels."""
+    e = html.escape
+    target = url_of(page_key, CONTACTS_DIRECTORY, directory_urls)
     rows = sorted(((county.label.get(lang), region.id) for region in content.taxonomy.regions
                    for county in region.counties), key=lambda row: sort_key(row[0]))
+    items = "".join(f'<li><a href="{e(target)}#region-{e(region_id)}">{e(name)}</a></li>' for name, region_id in rows)
     go = f'<span class="kb-county-go" hidden>{content.ui.get("county_go", lang)}</span>'
-    return "\n".join(f"- [{name}]({target}#region-{region_id})" for name, region_id in rows) + f"\n\n{go}\n"
+    return deferred.html(f"<ul>{items}</ul>\n<p>{go}</p>", block=True)
 
 
-def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today: date) -> str:
+def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today: date, deferred: Deferred) -> str:
     """[[contact:id]] on a page becomes that contact's card; [[tel:id]] its first number as a
-    tel: link, so a reader on a phone can call it from the sentence."""
+    tel: link, so a reader on a phone can call it from the sentence. Both are HTML the build
+    writes from the parsed number, never Markdown made of what data/contacts.yml says."""
     def card(match: re.Match) -> str:
         contact = content.contacts.get(match.group(1).strip()) if content.contacts else None
-        return contact_card(content, contact, lang, today) if contact else match.group(0)
+        return deferred.html(contact_card(content, contact, lang, today), block=True) if contact else match.group(0)
 
     def number(match: re.Match) -> str:
         contact = content.contacts.get(match.group(1).strip()) if content.contacts else None
         if contact is None or not contact.phones:
             return match.group(0)
-        phone = parse_phone(contact.phones[0].number)
-        return f"[{phone.display}]({phone.href})"
+        try:
+            dial = parse_phone(contact.phones[0].number)
+        except ValueError:
+            return match.group(0)  # kb check reports the number in data/contacts.yml
+        return deferred.html(tel_link(dial))
 
     if "[[" not in markdown:
         return markdown
@@ -156,9 +180,10 @@ def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today:
 PUBLISHER_SHORTCODE = re.compile(r"\[\[publisher:(name|email)\]\]")
 
 
-def expand_publisher(content: Content, markdown: str) -> str:
+def expand_publisher(content: Content, markdown: str, deferred: Deferred) -> str:
     """[[publisher:name]] and [[publisher:email]]: the publisher is declared once, in mkdocs.yml."""
     if "[[publisher:" not in markdown:
         return markdown
     name, email, _ = content.site.publisher
-    return PUBLISHER_SHORTCODE.sub(lambda m: name if m.group(1) == "name" else f"[{email}](mailto:{email})", markdown)
+    return PUBLISHER_SHORTCODE.sub(lambda m: deferred.html(html.escape(name) if m.group(1) == "name"
+                                                           else mail_link(email)), markdown)

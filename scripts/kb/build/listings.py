@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import posixpath
+import secrets
 
-from kb.model import translations
+from kb.model import text, translations
 from kb.model.load import Content, PageFile, built_url
 
 #: The order in which a focus area lists the pages tagged with it.
@@ -34,26 +35,55 @@ def sort_key(text: str) -> str:
     return text.casefold().translate(_SWEDISH_LAST)
 
 
+def _words(ui_text: str) -> str:
+    """A ui text (HTML-escaped by UiStrings.get) placed in Markdown, as text."""
+    return text.markdown_text(html.unescape(ui_text))
+
+
 def link(from_key: str, to_key: str) -> str:
     return posixpath.relpath(to_key, posixpath.dirname(from_key) or ".")
 
 
 class Deferred:
-    """Listings of other pages (the catalogue, a focus area's pages, the translations
-    table) and the block under the title: HTML put into the built page after Markdown and
-    the search index have seen it. Thousands of links need no Markdown parsing, search
-    finds each page by itself rather than also in every listing that names it, and the
-    theme's indexer does not parse the facts of every method (search_index.split_index adds
-    their text itself)."""
+    """HTML the build writes itself, kept out of the page's Markdown so that nothing in data/
+    or front matter is read as markup, and out of the allowlist, which is for what
+    contributors write. Two kinds, each put in at a marker:
+
+    - html(): a contact card, a tel: link, the glossary: put in right after the allowlist has
+      run, so the theme's search indexes it with the page;
+    - place(): listings of other pages (the catalogue, a focus area's pages, the translations
+      table) and the block under the title: put in after search has indexed the page, so
+      thousands of links need no Markdown parsing, search finds each page by itself rather
+      than in every listing that names it, and the theme's indexer does not parse the facts
+      of every method (search_index.split_index adds their text itself).
+
+    Each marker holds a random token made for this page's build: a page cannot write a
+    marker of its own to have the build fill it somewhere else (inside a hidden element,
+    say), and only the markers placed here are filled, each once."""
 
     def __init__(self) -> None:
         self.parts: dict[str, str] = {}
+        self.now: dict[str, str] = {}
+        self.token = secrets.token_hex(12)
 
     def place(self, block: str) -> str:
-        """The Markdown that marks where the block goes."""
-        marker = f"<!-- kb-listing-{len(self.parts)} -->"
+        """The Markdown that marks where the block goes, after search has indexed the page."""
+        marker = f"<!-- kb-listing-{self.token}-{len(self.parts)} -->"
         self.parts[marker] = block
         return f"\n\n{marker}\n\n"
+
+    def html(self, fragment: str, block: bool = False) -> str:
+        """The Markdown that marks where build-written HTML goes: in a line (a link, a name)
+        or, with block=True, as a block of its own (a card, a table)."""
+        marker = f"<!-- kb-html-{self.token}-{len(self.now)} -->"
+        self.now[marker] = fragment
+        return f"\n\n{marker}\n\n" if block else marker
+
+    def fill_html(self, page_html: str) -> str:
+        """The build's own HTML in place, once the allowlist has seen what the page wrote."""
+        for marker, fragment in self.now.items():
+            page_html = page_html.replace(marker, fragment, 1)
+        return page_html
 
     def fill(self, page_html: str) -> str:
         for marker, block in self.parts.items():
@@ -76,12 +106,12 @@ def focus_area_listing(content: Content, page: PageFile, lang: str, deferred: De
         groups.setdefault(meta.type, []).append((page_title(content, other.key, lang),
                                                  url_of(page.key, other.key, directory_urls)))
     if not groups:
-        return f"\n\n{ui.get('listing_empty', lang)}\n"
-    out = ["", "", ui.get("listing_intro", lang)]
+        return f"\n\n{_words(ui.get('listing_empty', lang))}\n"
+    out = ["", "", _words(ui.get("listing_intro", lang))]
     for page_type in sorted(groups, key=lambda t: LISTING_ORDER.index(t) if t in LISTING_ORDER else 99):
         items = "".join(f'<li><a href="{target}">{e(title)}</a></li>'
                         for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0])))
-        out += ["", f"**{ui.get('type_' + page_type, lang)}**", deferred.place(f"<ul>{items}</ul>")]
+        out += ["", f"**{_words(ui.get('type_' + page_type, lang))}**", deferred.place(f"<ul>{items}</ul>")]
     return "\n".join(out) + "\n"
 
 
@@ -90,19 +120,25 @@ def is_published(page: PageFile, include_drafts: bool) -> bool:
     return include_drafts or page.meta.status != "draft"
 
 
-def glossary_listing(content: Content, lang: str) -> str:
-    """The glossary as a definition list, sorted by term in the reader's language."""
+def glossary_listing(content: Content, lang: str, deferred: Deferred) -> str:
+    """The glossary as a definition list, sorted by term in the reader's language: HTML the
+    build writes from data/glossary.yml, a definition's links made from their parsed parts."""
     if content.glossary is None:
         return ""
+    e = html.escape
     other = next((code for code in content.site.languages if code != lang), None)
-    lines = [""]
+    items = []
     for term in sorted(content.glossary.terms, key=lambda t: sort_key(t.entry(lang).term)):
         entry = term.entry(lang)
-        abbreviation = f" ({term.abbreviation})" if term.abbreviation else ""
-        lines += ["", f"{entry.term}{abbreviation} {{#{term.id}}}", f":   {entry.definition}"]
+        abbreviation = (f' (<abbr title="{e(text.collapse(entry.term))}">{e(term.abbreviation)}</abbr>)'
+                        if term.abbreviation else "")
+        items.append(f'<dt id="{e(term.id)}">{e(text.collapse(entry.term))}{abbreviation}</dt>')
+        definition = f"<p>{text.as_html(entry.definition)}</p>"
         if other and term.entry(other).term != entry.term:
-            lines += ["", f"    *{content.ui.get('glossary_other_language', lang)}: {term.entry(other).term}*"]
-    return "\n".join(lines) + "\n"
+            definition += (f"\n<p><em>{content.ui.get('glossary_other_language', lang)}: "
+                           f"{e(text.collapse(term.entry(other).term))}</em></p>")
+        items.append(f"<dd>\n{definition}\n</dd>")
+    return deferred.html("<dl>\n" + "\n".join(items) + "\n</dl>", block=True)
 
 
 
@@ -134,26 +170,27 @@ def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Defe
     ui, taxonomy, e = content.ui, content.taxonomy, html.escape
     found = methods(content, include_drafts)
     if not found:
-        return f"\n\n{ui.get('catalogue_empty', lang)}\n"
+        return f"\n\n{_words(ui.get('catalogue_empty', lang))}\n"
     total = len(found)
     # Not hidden: kb.css keeps its place, invisible, until the theme's script has run, so
     # that the list does not move down as the filters appear (layout shift).
     count = ui.get("catalogue_count", lang)
-    out = ["", "", f'<div class="kb-filters" data-count="{e(count)}" data-total="{total}">',
-           f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
+    filters = [f'<div class="kb-filters" data-count="{e(count)}" data-total="{total}">',
+               f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
     for field, label_key, kind in FILTERS:
         used = {value for p in found for value in getattr(p.meta, field)}
         options = "".join(f'<option value="{t.id}">{e(t.label.get(lang))}</option>'
                           for t in getattr(taxonomy, kind) if t.id in used)
-        out.append(f'<label>{ui.get(label_key, lang)} <select data-filter="{field}">'
-                   f'<option value="">{ui.get("catalogue_all", lang)}</option>{options}</select></label>')
+        filters.append(f'<label>{ui.get(label_key, lang)} <select data-filter="{field}">'
+                       f'<option value="">{ui.get("catalogue_all", lang)}</option>{options}</select></label>')
     shown = e(count.replace("{shown}", str(total)).replace("{total}", str(total)))
-    out += [f'<p class="kb-filter-count" role="status" aria-live="polite">{shown}</p>', "</div>", ""]
+    filters += [f'<p class="kb-filter-count" role="status" aria-live="polite">{shown}</p>', "</div>"]
+    out = ["", "", deferred.html("\n".join(filters), block=True), ""]
     for area in taxonomy.focus_areas:
         members = [p for p in found if area.id in p.meta.focus_areas]
         if not members:
             continue
-        out += ["", f"## {area.number}. {area.label.get(lang)} {{#omrade-{area.id}}}"]
+        out += ["", f"## {area.number}. {text.markdown_text(area.label.get(lang))} {{#omrade-{area.id}}}"]
         items = []
         for method in members:
             meta = method.meta
@@ -187,7 +224,7 @@ def translation_status(content: Content, lang: str, deferred: Deferred) -> str:
     ui, e = content.ui, html.escape
     found = translations.statuses(content)
     counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
-    out = ["", "", ui.get("translations_summary", lang, **counts), ""]
+    out = ["", "", _words(ui.get("translations_summary", lang, **counts)), ""]
     pending = [s for s in found if s.state != "translated"]
     if pending:
         head = "".join(f"<th>{ui.get(key, lang)}</th>"

@@ -19,7 +19,7 @@ import posixpath
 
 from kb.build.compat import BuildError
 from kb.build.listings import Deferred
-from kb.model import method_file
+from kb.model import method_file, text
 from kb.model.load import Content
 from kb.model.repository import Repository
 
@@ -83,7 +83,7 @@ def ids_list(content: Content, lang: str) -> str:
     lines = []
     for kind in method_file.CHOICE_FIELDS:
         names = ", ".join(f"`{term.id}` ({f'{term.number}. ' if kind == 'focus_areas' else ''}"
-                          f"{term.label.get(lang)})" for term in getattr(content.taxonomy, kind))
+                          f"{text.markdown_text(term.label.get(lang))})" for term in getattr(content.taxonomy, kind))
         lines.append(f"- `{kind}`: {names}")
     return "\n".join(lines)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from kb.build import contact_cards
-from kb.build.listings import relative_url
-from kb.model import freshness, translations
+from kb.build.listings import Deferred, relative_url
+from kb.model import freshness, text, translations
 from kb.model.load import Content, PageFile
 
 
@@ -28,7 +28,7 @@ def review_notice(content: Content, page: PageFile, lang: str, today: date) -> d
 
 
 def translation_notices(content: Content, key: str, build_lang: str, file_lang: str, page_url: str,
-                        markdown: str) -> str:
+                        markdown: str, deferred: Deferred) -> str:
     """A page shown in another language than the reader's gets a notice in the reader's
     language and its text marked with the language it is really in; an outdated
     translation gets a notice too. Both link to the original."""
@@ -37,11 +37,13 @@ def translation_notices(content: Content, key: str, build_lang: str, file_lang: 
     original = (f'<a href="{relative_url(page_url, source_url)}" hreflang="{default}">'
                 f'{ui.get("fallback_link", build_lang)}</a>')
     if file_lang != build_lang:
-        notice = f'<p class="kb-notice kb-fallback">{ui.get("fallback_notice", build_lang)} {original}</p>'
+        notice = deferred.html(f'<p class="kb-notice kb-fallback">{ui.get("fallback_notice", build_lang)} '
+                               f"{original}</p>", block=True)
         return f'{notice}\n\n<div lang="{file_lang}" markdown>\n\n{markdown}\n\n</div>\n'
     page = content.page(key, build_lang)
     if page is not None and translations.is_outdated(content, page):
-        notice = f'<p class="kb-notice kb-outdated">{ui.get("outdated_notice", build_lang)} {original}</p>'
+        notice = deferred.html(f'<p class="kb-notice kb-outdated">{ui.get("outdated_notice", build_lang)} '
+                               f"{original}</p>", block=True)
         return f"{notice}\n\n{markdown}"
     return markdown
 
@@ -52,6 +54,6 @@ def abbreviations(content: Content, lang: str, markdown: str) -> str:
     every page of a site with thousands of them."""
     if content.glossary is None:
         return ""
-    lines = [f"*[{t.abbreviation}]: {t.entry(lang).term}" for t in content.glossary.terms
+    lines = [f"*[{t.abbreviation}]: {text.collapse(t.entry(lang).term)}" for t in content.glossary.terms
              if t.abbreviation_in(markdown)]
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""

@@ -18,9 +18,14 @@ def insert_after_title(page_html: str, block: str) -> str:
     if not block:
         return page_html
     match = _FIRST_HEADING_END.search(page_html)
-    if not match:
-        return block + page_html
+    if not match or _inside_details(page_html[: match.start()]):
+        return block + page_html  # a title in a closed <details> would hide the block with it
     return page_html[: match.end()] + "\n" + block + page_html[match.end():]
+
+
+def _inside_details(before: str) -> bool:
+    """Whether a <details> element (which a reader sees closed) is open at this point."""
+    return before.count("<details") > before.count("</details>")
 
 
 

@@ -24,11 +24,12 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
         if page.meta.type == "focus_area":
             extra += listings.focus_area_listing(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.type == "glossary":
-            extra += listings.glossary_listing(content, lang)
+            extra += listings.glossary_listing(content, lang, deferred)
         if page.meta.generated == "contacts":
-            extra += contact_cards.contacts_directory(content, lang, today)
+            extra += contact_cards.contacts_directory(content, lang, today, deferred)
         elif page.meta.generated == "counties":
-            extra += contact_cards.county_lookup(content, page, contact_cards.CONTACTS_DIRECTORY, lang)
+            extra += contact_cards.county_lookup(content, page, contact_cards.CONTACTS_DIRECTORY, lang, deferred,
+                                                 directory_urls)
         elif page.meta.generated == "methods":
             extra += listings.method_catalogue(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.generated == "translations":
@@ -46,13 +47,15 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     if source is not None and source.meta is not None:
         meta["kb_review"] = notices.review_notice(content, source, lang, today)
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
-    text = contact_cards.expand_publisher(content, contact_cards.expand_contact_shortcodes(content, text, lang, today))
-    if contact_cards.COUNTY_LINKS in text:
-        text = text.replace(contact_cards.COUNTY_LINKS, contact_cards.county_links(content, key, lang))
-    if changes.LATEST in text and source is not None:
-        text = text.replace(changes.LATEST, changes.latest(content, source, lang, include_drafts))
-    text = notices.translation_notices(content, key, lang, file_lang, url, text)
     deferred = meta["kb_deferred"] = Deferred()
+    text = contact_cards.expand_contact_shortcodes(content, text, lang, today, deferred)
+    text = contact_cards.expand_publisher(content, text, deferred)
+    if contact_cards.COUNTY_LINKS in text:
+        text = text.replace(contact_cards.COUNTY_LINKS,
+                            contact_cards.county_links(content, key, lang, deferred, directory_urls), 1)
+    if changes.LATEST in text and source is not None:
+        text = text.replace(changes.LATEST, changes.latest(content, source, lang, include_drafts), 1)
+    text = notices.translation_notices(content, key, lang, file_lang, url, text, deferred)
     meta["kb_edit"] = edit_link.target(content, key, lang, file_lang, repository)
     text = method_form.expand(content, text, lang, deferred, url, repository)
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)
@@ -61,11 +64,14 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
 
 def html(page_html_text: str, meta: dict) -> tuple[str, tuple[Removal, ...]]:
     """The page's HTML from Markdown, through the allowlist first (with what it removed):
-    then checklist boxes labelled, external links marked, and a marker where the facts or
-    statute box goes once search has indexed the page (the index gets their text from
-    search_index.split_index)."""
+    then the build's own HTML put in at its markers, checklist boxes labelled, external
+    links marked, and a marker where the facts or statute box goes once search has indexed
+    the page (the index gets their text from search_index.split_index)."""
     sanitized = sanitize(page_html_text)
-    page_html_text = page_html.mark_external_links(page_html.label_task_lists(sanitized.html))
+    page_html_text = sanitized.html
+    if "kb_deferred" in meta:
+        page_html_text = meta["kb_deferred"].fill_html(page_html_text)
+    page_html_text = page_html.mark_external_links(page_html.label_task_lists(page_html_text))
     block = meta.get("kb_after_title", "")
     if block:
         marker = meta["kb_deferred"].place(page_html.mark_external_links(block)).strip()

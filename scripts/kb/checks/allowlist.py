@@ -18,18 +18,22 @@ from pygments.token import STANDARD_TYPES
 
 from kb.model.urls import LINK_SCHEMES, same_site
 
-#: Tags a page may use: what Markdown, its extensions and the build's own cards and
-#: listings write. Nothing that runs, embeds, styles, submits or points the page elsewhere.
+#: Tags a page may use: what Markdown and its extensions write. Nothing that runs, embeds,
+#: styles, submits or points the page elsewhere. The build's own HTML (cards, listings,
+#: filters, notices) is put in after this list has run (kb.build.listings.Deferred), so it
+#: lends a page nothing.
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins",
-    "kbd", "label", "li", "mark", "ol", "option", "p", "pre", "s", "select", "small", "span", "strong", "sub",
+    "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }
 
-#: Attributes, on every tag ("*") or on one. `class` is ruled by CLASSES.
+#: Attributes, on every tag ("*") or on one. `class` is ruled by CLASSES. Nothing that hides
+#: or covers content (hidden, inert, popover, aria-hidden, style): a page could otherwise
+#: hide its own "not vetted" notice or the quick exit.
 ATTRIBUTES = {
-    "*": {"id", "title", "lang", "dir", "hidden"},
+    "*": {"id", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
@@ -37,28 +41,24 @@ ATTRIBUTES = {
     "ol": {"start"},
     "details": {"open"},
     "input": {"disabled", "checked"},
-    "div": {"data-review-by", "data-count", "data-total"},
-    "select": {"data-filter"},
-    "option": {"value"},
 }
 
 #: Attributes allowed with these values only.
-VALUES = {"input": {"type": {"checkbox"}}, "p": {"role": {"status"}, "aria-live": {"polite"}},
+VALUES = {"input": {"type": {"checkbox"}},
           "td": {"align": {"left", "center", "right"}}, "th": {"align": {"left", "center", "right"}}}
 
 #: Addresses a link may lead to; a page of this site is always allowed (a relative address).
 SCHEMES = set(LINK_SCHEMES)  # http:// is reported by markdown_links (use https://), not dropped
 
 #: Classes the site's styles give a meaning: admonitions, footnotes, task lists, headings'
-#: permalinks, code blocks and their highlighting, and the build's own. Another class could
-#: borrow the theme's layout, for example to cover the quick exit.
+#: permalinks, code blocks and their highlighting, and the two the pages themselves use
+#: (the start page's task cards and county list). Another class could borrow the theme's
+#: layout, for example to cover the quick exit, or the build's, to pass for a contact card.
 CLASSES = {
     "admonition", "admonition-title", "note", "abstract", "info", "tip", "success", "question", "warning",
     "failure", "danger", "bug", "example", "quote", "footnote", "footnote-ref", "footnote-backref", "headerlink",
     "task-list", "task-list-item", "highlight", "highlighttable", "linenos",
-    "kb-check", "kb-contact", "kb-contact__name", "kb-facts", "kb-fallback", "kb-filter-count", "kb-filters",
-    "kb-counties", "kb-county-go", "kb-methods", "kb-notice", "kb-outdated", "kb-overdue", "kb-statute", "kb-tasks",
-    "kb-unverified", "kb-verified",
+    "kb-counties", "kb-tasks",
     *(name for name in STANDARD_TYPES.values() if name),  # Pygments' token classes in code blocks
 }
 

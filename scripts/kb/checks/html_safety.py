@@ -32,7 +32,7 @@ CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 SUSPECT = re.compile(
     r"<|&"  # raw HTML, an autolink, a character reference
     r"|\{[^}\n]*(?:=|\.|#(?:_|kb-quick))"  # an attribute list with more than a heading's #id
-    r"|\]\(\s*(?!https?://|mailto:|tel:)[^)\s]*:"  # a link or image with another scheme
+    r"|\]\(\s*(?!https?://|mailto:|tel:)[^)\n]*:"  # a link or image with another scheme (a tab inside too)
     r"|^\s{0,3}\[[^\]\n]+\]:\s*(?!https?://|mailto:|tel:)\S*:"  # a reference definition, likewise
     r"|!\[[^\]\n]*\]\(\s*<?\s*(?:https?:|//)"  # an image from another site
     r"|\]\(\s*<?\s*//",  # a scheme-relative address
@@ -41,7 +41,8 @@ SUSPECT = re.compile(
 
 @functools.cache  # by text: `make serve` checks every unchanged page again on each save
 def strip_code(body: str) -> str:
-    """Blank out fenced blocks and code spans, keeping every line where it was."""
+    """Blank out fenced blocks and code spans, keeping every line where it was; a fence's
+    opening line stays, since what follows its backticks can add attributes."""
     if "`" not in body and "~~~" not in body:
         return body  # most pages have no code at all
     out, fence = [], None
@@ -54,7 +55,7 @@ def strip_code(body: str) -> str:
             continue
         if opening:
             fence = opening.group(2)
-            out.append("")
+            out.append(line)  # its attributes ({: ondblclick=…}) become HTML: they stay for the scan
             continue
         out.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
     return "\n".join(out)

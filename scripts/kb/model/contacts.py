@@ -7,6 +7,7 @@ contact says when, and by which role, it was last verified.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -16,7 +17,8 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import shortnumberinfo
 from pydantic import AfterValidator, Field
 
-from kb.model.schema import HttpsUrl, Id, IsoDate, Labels, Strict, Text
+from kb.model.schema import HttpsUrl, Id, IsoDate, Labels, LinkedLabels, Strict, Text
+from kb.model.text import EMAIL
 
 REGION = "SE"
 DEFAULT_REVIEW_MONTHS = 6
@@ -28,17 +30,32 @@ class Dialable:
     href: str  # tel:+4620390000, or tel:112 for short numbers
 
 
+#: What a phone field may hold. phonenumbers reads letters as keypad digits and skips
+#: much else, so "112 x SEC" or "112/x](https://…" would parse as a number while the text
+#: shown beside it said something else.
+PHONE_CHARACTERS = re.compile(r"^[0-9 ()+-]+$")
+
+
 @lru_cache(maxsize=1024)
 def parse_phone(value: str) -> Dialable:
-    """A Swedish number or short number; ValueError with advice otherwise. Remembered: every
-    page's review notice and print line carry the helpline's number."""
+    """A Swedish number or short number; ValueError with advice otherwise. Both the text
+    shown and the tel: link come from the parsed digits. Remembered: every page's review
+    notice and print line carry the helpline's number."""
+    if not PHONE_CHARACTERS.match(value.strip()):
+        raise ValueError(f"'{value}' holds more than a phone number: write only digits, spaces, hyphens, + and "
+                         "parentheses, e.g. 020-39 00 00 or 114 14")
     try:
         number = phonenumbers.parse(value, REGION)
     except phonenumbers.NumberParseException:
         raise ValueError(f"'{value}' is not a phone number: write it as 020-39 00 00 or +46 20 39 00 00") from None
     if shortnumberinfo.is_valid_short_number_for_region(number, REGION) and not phonenumbers.is_valid_number(number):
         digits = str(number.national_number)
-        return Dialable(value.strip(), f"tel:{digits}")
+        typed = re.sub(r"\D", "", value)
+        if typed != digits:
+            raise ValueError(f"'{value}' is a short number written with more than its digits: write it as it is "
+                             f"dialled, e.g. {digits}")
+        # The short number as typed, its groups kept (114 14): the same digits, only spaces between.
+        return Dialable(" ".join(re.findall(r"\d+", value)), f"tel:{digits}")
     if not phonenumbers.is_valid_number(number):
         raise ValueError(f"'{value}' is not a valid phone number: check the digits and the area code")
     national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
@@ -53,10 +70,16 @@ def _check_phone(value: str) -> str:
 
 
 def _check_email(value: str) -> str:
+    """A plain address: the mailto: link is built from it and nothing else, so characters a
+    local part may legally hold (? & = %) cannot add a recipient to a report about a victim."""
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        address = validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValueError(f"'{value}' is not a valid e-mail address: {exc}") from None
+    if not EMAIL.match(address):
+        raise ValueError(f"'{value}' is not an address the site can link safely: use only letters, digits and . _ - "
+                         "+ before the @, and a plain domain after it")
+    return address
 
 
 PhoneText = Annotated[str, AfterValidator(_check_phone)]
@@ -87,7 +110,7 @@ class Contact(Strict):
     verified_on: IsoDate = Field(description="when the details were last checked")
     verified_by: Text = Field(description="the role that checked them")
     review_in: int = Field(default=DEFAULT_REVIEW_MONTHS, ge=1, le=24, description="months until the next check")
-    notes: Labels | None = None
+    notes: LinkedLabels | None = Field(default=None, description="a note; a link as [words](https://…)")
 
 
 class Contacts(Strict):

@@ -243,13 +243,22 @@ def _same_address(content: Content) -> list[Problem]:
     """Two pages MkDocs would write to one address (x.md and x/index.md): it drops one."""
     first: dict[tuple[str, str], PageFile] = {}
     found = []
+    default_suffix = f".{content.site.default_language}.md"
     for page in content.pages:
         where = (page.lang, built_url(page.key))
-        if where in first:
-            found.append(Problem(page.rel, None, f"becomes the same web address as {first[where].rel} "
-                                                 f"(/{where[1]}): rename or merge one of them"))
-        else:
+        if where not in first:
             first[where] = page
+            continue
+        other = first[where]
+        if other.meta is not None and other.meta.generated or other.rel.endswith(default_suffix):
+            page, other = other, page  # blame the file that takes the address, not the one that has it
+        if page.rel.endswith(default_suffix):
+            found.append(Problem(page.rel, None, f"ends in {default_suffix}, the default language's suffix, so it is "
+                                                 f"the same page as {other.rel} (a page in the default language has "
+                                                 f"no suffix): merge the two into {other.rel} and delete this file"))
+        else:
+            found.append(Problem(page.rel, None, f"becomes the same web address as {other.rel} (/{where[1]}): rename "
+                                                 "or merge one of them"))
     return found
 
 
@@ -388,7 +397,7 @@ def page_identity(path: Path, site: Site) -> tuple[str, str]:
     """(key, lang) from a file name: page.md is the default language, page.en.md English."""
     relative = path.relative_to(site.docs_dir).as_posix()
     stem = relative[: -len(".md")]
-    for lang in site.languages[1:]:
+    for lang in site.languages:  # page.sv.md is the default language's page.md, as static-i18n reads it
         if stem.endswith("." + lang):
             return stem[: -len(lang) - 1] + ".md", lang
     return relative, site.default_language

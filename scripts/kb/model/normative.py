@@ -143,14 +143,16 @@ def uncited(body: str, first_line: int, lang: str, rules: Rules) -> Iterator[tup
 def main(argv: list[str]) -> int:
     """List the uncited rules in the given Markdown files (a writer's aid; kb check is the gate)."""
     from kb.model.frontmatter import decode, split
+    from kb.model.load import page_identity
+    from kb.model.site import load_site
 
-    root = Path(__file__).resolve().parents[3]
-    rules = rules_from(yaml.safe_load((root / "data" / "normative.yml").read_text(encoding="utf-8")))
+    site = load_site(Path(__file__).resolve().parents[3])
+    rules = rules_from(yaml.safe_load((site.data_dir / "normative.yml").read_text(encoding="utf-8")))
     found = 0
     for name in argv:
-        path = Path(name)
+        path = Path(name).resolve()
         parts = split(decode(path.read_bytes()))
-        lang = "en" if path.name.endswith(".en.md") else "sv"
+        _, lang = page_identity(path, site)
         for sentence, word in uncited(parts.body, parts.body_line, lang, rules):
             found += 1
             print(f"{name}:{sentence.line}: (\"{word}\") {sentence.text[:160]}")

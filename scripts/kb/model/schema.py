@@ -24,23 +24,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from kb.model import urls
+from kb.model import text, urls
 from kb.model.dates import parse_iso_date
-
-_MARKDOWN_TARGET = re.compile(r"\]\(\s*<?\s*([^)\s>]*)")
 
 
 def _plain_text(value: str) -> str:
-    """Front matter and data reach pages and templates as text: no markup, and a Markdown
-    link only to an address a page may link to."""
-    if "<" in value or ">" in value:
-        raise ValueError("is plain text: remove '<' and '>' (HTML is not allowed here; write 'under 18', "
-                         "not '< 18')")
-    for target in _MARKDOWN_TARGET.findall(value):
-        if urls.scheme(target) not in (None, *urls.LINK_SCHEMES) or target.startswith("//"):
-            raise ValueError(f"links to '{target}', which is not an allowed address: use https://, mailto:, "
-                             "tel: or a page of this site")
-    return value
+    """Front matter and data reach pages and templates as one line of text (kb.model.text)."""
+    return text.plain(value)
 
 
 def _https_url(value: str) -> str:
@@ -64,6 +54,11 @@ def _official_statute_text(value: str) -> str:
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_plain_text)]
+#: A name a reader chooses or reads as a heading (a county, a region): plain text, no address.
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(text.label)]
+#: Text where a link is a feature (a contact's note, a glossary definition): [words](https://…)
+#: parsed into parts by kb.model.text, everything else plain.
+LinkedText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(text.linked)]
 HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://[^\s]+$"),
                      AfterValidator(_https_url)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -137,9 +132,21 @@ class Labels(Strict):
         return extra.get(lang) or extra.get(self._default, "")
 
 
+class NameLabels(Labels):
+    """Names in every language that carry no address (a picker hides where a choice leads)."""
+
+    __pydantic_extra__: dict[str, Label] = Field(init=False)
+
+
+class LinkedLabels(Labels):
+    """Texts in every language that may hold [words](https://…) links (kb.model.text.parts)."""
+
+    __pydantic_extra__: dict[str, LinkedText] = Field(init=False)
+
+
 class Term(Strict):
     id: Id
-    label: Labels
+    label: NameLabels
 
 
 class FocusArea(Term):
@@ -189,7 +196,7 @@ class UiStrings(BaseModel):
 def as_html_text(text: str) -> str:
     """Text that reaches HTML as it is: markup characters become entities. Only when there
     are any, so the output of text without them stays byte for byte the same."""
-    return html.escape(text) if "<" in text or ">" in text or '"' in text else text
+    return html.escape(text) if "<" in text or ">" in text or '"' in text or "&" in text else text
 
 
 # --- glossary -------------------------------------------------------------------------
@@ -197,7 +204,7 @@ def as_html_text(text: str) -> str:
 
 class GlossaryEntry(Strict):
     term: Text = Field(description="The term as written in this language")
-    definition: Text = Field(description="One or two plain sentences")
+    definition: LinkedText = Field(description="One or two plain sentences; a link as [words](https://…)")
 
 
 class GlossaryTerm(Strict):

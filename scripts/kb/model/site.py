@@ -42,6 +42,33 @@ class Site:
         return "" if lang == self.default_language else f"{lang}/"
 
 
+#: What the theme and the build write into the site besides the pages, relative to the
+#: site's root (and, for a language's own copy, to its folder): a file or folder in docs/ at
+#: one of these would replace, or be replaced by, what the build writes (a favicon on every
+#: page, the search index, a feed). A trailing / is a folder. tests/test_security.py builds
+#: the site and holds this list to what the build really writes.
+GENERATED_PATHS = ("assets/", "search/", "feeds/", "404.html", "sitemap.xml", "sitemap.xml.gz", ".well-known/")
+
+
+def generated_path(site: Site, relative: str) -> str | None:
+    """The generated path a docs/-relative path would take, or None. A language suffix
+    (favicon.sv.png, .en.md) counts as the file it is a copy of, and another language's
+    folder (en/) holds that language's copy of the whole site."""
+    parts = relative.split("/")
+    if parts[0] in site.languages[1:]:
+        return f"{parts[0]}/"
+    name = parts[-1]
+    for lang in site.languages:
+        stem, dot, suffix = name.rpartition(".")
+        if dot and stem.endswith("." + lang):
+            name = f"{stem[: -len(lang) - 1]}.{suffix}"
+    path = "/".join([*parts[:-1], name])
+    for generated in GENERATED_PATHS:
+        if path == generated.rstrip("/") or (generated.endswith("/") and path.startswith(generated)):
+            return generated
+    return None
+
+
 class SiteConfigError(Exception):
     pass
 
