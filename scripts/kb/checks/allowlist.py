@@ -62,6 +62,9 @@ CLASSES = {
     *(name for name in STANDARD_TYPES.values() if name),  # Pygments' token classes in code blocks
 }
 
+#: Attributes that hide or cover content: never allowed (named here for their message).
+HIDING = {"hidden", "inert", "popover", "aria-hidden"}
+
 #: Ids the theme and the quick exit own: a page must not take them (scripts look them up).
 RESERVED_ID = re.compile(r"__|kb-quick-exit")
 
@@ -235,6 +238,9 @@ def _attribute_removal(tag: str, name: str, value: str) -> Removal:
     if name == "id" and RESERVED_ID.match(value):
         return Removal(f"the id '{_clip(value)}' on <{tag}> belongs to the site itself: choose another", (value, name),
                        **where)
+    if name in HIDING:
+        return Removal(f"the attribute '{name}' on <{tag}> hides what it holds from readers or screen readers: remove "
+                       "it (a page shows all it says)", (name,), **where)
     if name == "style":
         return Removal(f"the style '{_clip(value)}' on <{tag}> is not allowed (a style could cover the quick exit, "
                        "and the site's security policy blocks it): remove it", (value, name), **where)

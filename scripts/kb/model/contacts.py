@@ -51,7 +51,7 @@ def parse_phone(value: str) -> Dialable:
     if shortnumberinfo.is_valid_short_number_for_region(number, REGION) and not phonenumbers.is_valid_number(number):
         digits = str(number.national_number)
         typed = re.sub(r"\D", "", value)
-        if typed != digits:
+        if typed != digits or not re.fullmatch(r"\d+( \d+)*", value.strip()):
             raise ValueError(f"'{value}' is a short number written with more than its digits: write it as it is "
                              f"dialled, e.g. {digits}")
         # The short number as typed, its groups kept (114 14): the same digits, only spaces between.

@@ -250,7 +250,7 @@ def _same_address(content: Content) -> list[Problem]:
             first[where] = page
             continue
         other = first[where]
-        if other.meta is not None and other.meta.generated or other.rel.endswith(default_suffix):
+        if page.meta is not None and page.meta.generated or other.rel.endswith(default_suffix):
             page, other = other, page  # blame the file that takes the address, not the one that has it
         if page.rel.endswith(default_suffix):
             found.append(Problem(page.rel, None, f"ends in {default_suffix}, the default language's suffix, so it is "

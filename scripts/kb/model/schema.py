@@ -431,8 +431,9 @@ def json_schemas(languages: tuple[str, ...]) -> dict[str, dict]:
     glossary["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     for schema in (page_schema, taxonomy, glossary):
         definitions = schema["$defs"]
-        if "Labels" in definitions:
-            _per_language(definitions["Labels"], languages, {"minLength": 1, "type": "string"})
+        for labels in ("Labels", "NameLabels", "LinkedLabels"):
+            if labels in definitions:
+                _per_language(definitions[labels], languages, {"minLength": 1, "type": "string"})
         if "GlossaryTerm" in definitions:
             _per_language(definitions["GlossaryTerm"], languages, {"$ref": "#/$defs/GlossaryEntry"})
     return {"page.schema.json": page_schema, "taxonomy.schema.json": taxonomy, "glossary.schema.json": glossary}

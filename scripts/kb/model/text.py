@@ -128,7 +128,7 @@ def as_html(value: str) -> str:
     """The text as HTML the build writes: every character escaped, links from their parts."""
     out = []
     for part in parts(value):
-        words = html.escape(collapse(part.words))
+        words = html.escape(re.sub(r"\s+", " ", _CONTROL.sub("", part.words)))
         if part.href is None or link_problem(part.href):
             out.append(words if part.href is None else html.escape(f"[{part.words}]({part.href})"))
         else:
