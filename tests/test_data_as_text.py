@@ -136,7 +136,7 @@ def test_a_glossary_term_with_line_breaks_posts_no_box(content):
     entry = term.entry("sv")
     saved = (entry.term, entry.definition)
     object.__setattr__(entry, "term", "Tidsbegränsat\n\n!!! danger \"Nytt nummer\"\n")
-    object.__setattr__(entry, "definition", "Se [här](javascript:alert(1)) {: onmousedown=\"x\" }")
+    object.__setattr__(entry, "definition", "Se [här](javascript:alert(1)) {: onmousedown=\"x\" } <img src=x>")
     try:
         deferred = Deferred()
         built = deferred.fill_html(render(listings.glossary_listing(content, "sv", deferred)
@@ -145,7 +145,7 @@ def test_a_glossary_term_with_line_breaks_posts_no_box(content):
     finally:
         object.__setattr__(entry, "term", saved[0])
         object.__setattr__(entry, "definition", saved[1])
-    assert "admonition" not in built and "javascript:" not in built.split("Se [här]")[0]
+    assert "admonition" not in built and "<img" not in built and "&lt;img src=x&gt;" in built
     assert 'href="javascript' not in built and "<a " not in built.split('id="tut"')[1].split("</dd>")[0]
     assert hover.strip().count("\n") == 0, "one abbreviation, one line"
 
@@ -163,8 +163,9 @@ def test_a_forged_marker_is_not_filled_and_the_real_one_is_filled_once():
     now = deferred.html("<b>kort</b>")
     page = f'<div hidden><!-- kb-listing-0 --></div>\n<h1>T</h1>\n{real}\n<p>{now}</p>\n{real}'
     filled = deferred.fill(deferred.fill_html(page))
-    assert "<!-- kb-listing-0 -->" in filled, "a marker the page wrote stays an inert comment"
+    assert filled.startswith("<div hidden><!-- kb-listing-0 --></div>"), "a marker the page wrote stays inert"
     assert filled.count("Metoden är ännu inte granskad") == 1 and "<b>kort</b>" in filled
+    assert filled.index("Metoden är ännu inte granskad") > filled.index("<h1>T</h1>"), "where the build placed it"
 
 
 def test_the_block_under_the_title_is_not_put_inside_a_closed_details():
