@@ -4,6 +4,7 @@ reach on every page, as Chromium shows."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from urllib.parse import urlsplit
 
@@ -62,6 +63,7 @@ def attacked_site(tmp_path_factory):
     shutil.copytree(CORPUS / "docs" / "angrepp", project / "docs" / "angrepp")
     for name in ("glossary.yml", "contacts.yml"):
         shutil.copy2(CORPUS / "data" / name, project / "data" / name)
+    _methods_that_hide_their_vetting_notice(project)
     out = folder / "site"
     result = run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--no-strict", "--site-dir", str(out)], project,
                  KB_SKIP_CHECKS="1")
@@ -92,5 +94,59 @@ def test_nothing_runs_leaves_or_loads_from_elsewhere(browser, attacked_site, pat
         assert elsewhere == [], f"{path} asked another site for {elsewhere}"
         assert page.evaluate(LEFT_OVER) == [], path
         assert page.evaluate(QUICK_EXIT), f"the quick exit is hidden or covered on {path}"
+    finally:
+        context.close()
+
+
+#: Two methods in review that try to hide their "not vetted" notice: with a marker of their
+#: own in a hidden element, and with their title inside a closed <details>.
+HIDING_METHODS = {
+    "dold-markor": '<div hidden markdown><!-- kb-listing-0 --></div>\n\n<div hidden markdown>\n\n# {title}\n\n</div>',
+    "dold-rubrik": "<details markdown>\n<summary>Mer</summary>\n\n# {title}\n\n</details>",
+}
+
+
+def _methods_that_hide_their_vetting_notice(project):
+    source = (project / "docs" / "metoder" / "gemensamma" / "lokal-handlingsplan.md").read_text(encoding="utf-8")
+    front, body = source.split("\n---\n", 1)
+    title = re.search(r"^title: \"?(.*?)\"?$", front, re.M).group(1)
+    for name, heading in HIDING_METHODS.items():
+        text = front.replace(f"title: \"{title}\"", f"title: \"{name}\"").replace(f"title: {title}", f"title: {name}")
+        text = re.sub(r"^status: .*$", "status: review", text, flags=re.M)
+        body_without_title = re.sub(r"^# .*$", heading.format(title=name), body, count=1, flags=re.M)
+        (project / "docs" / "metoder" / "gemensamma" / f"{name}.md").write_text(
+            f"{text}\n---\n{body_without_title}", encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(HIDING_METHODS))
+def test_a_method_in_review_cannot_hide_that_it_is_not_vetted(browser, attacked_site, name):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(attacked_site.url(f"/metoder/gemensamma/{name}/"))
+        facts = page.locator(".kb-facts")
+        assert facts.count() == 1
+        assert facts.evaluate("el => el.checkVisibility()"), f"the facts box of {name} is hidden"
+        assert "inte granskad" in facts.inner_text()
+    finally:
+        context.close()
+
+
+def test_ring_112_on_the_start_page_dials_112_and_goes_nowhere_else(browser, site_server):
+    """The real site: every link on the start page whose text is an emergency number dials it."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(site_server.url("/"))
+        links = page.eval_on_selector_all("a[href^='tel:']", "els => els.map(a => [a.textContent.trim(), "
+                                          "a.getAttribute('href')])")
+        assert ["112", "tel:112"] in links
+        for shown, href in links:
+            assert href == "tel:" + ("+46" + shown.replace("-", "").replace(" ", "")[1:]
+                                     if shown.startswith("0") else shown.replace(" ", "")), (shown, href)
+        away = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href).filter(h => h.startsWith('http') "
+                                         "&& !h.startsWith(location.origin))")
+        assert all(h.startswith(("https://nspm.jamstalldhetsmyndigheten.se", "https://jamstalldhetsmyndigheten.se",
+                                 "https://github.com/", "https://www.")) for h in away), away
     finally:
         context.close()
