@@ -136,7 +136,7 @@ def test_the_fiction_numbers_are_no_phone_number_to_hide(content):
 def test_the_rules_go_to_the_browser_as_data():
     rules = method_file.rules()
     assert set(rules["kinds"]) == {key for key, _ in TEMPLATE.front} - {"type", "status"}
-    for pattern in (rules["not_text"], rules["link_target"], *rules["guidance"].values()):
+    for pattern in (rules["not_text"], rules["markup"], *rules["guidance"].values()):
         re.compile(pattern)
     assert Finding("field", "title", "required") == Finding("field", "title", "required", False)
 

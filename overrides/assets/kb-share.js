@@ -140,25 +140,10 @@
   // --- the checks -------------------------------------------------------------------
 
   var notText = new RegExp(rules.not_text);
-  var decoder = document.createElement("textarea");
-
-  function scheme(url) {
-    decoder.innerHTML = url;  // a textarea's content is text: character references decoded, no markup
-    var cleaned = decoder.value.replace(/[\t\n\r]/g, "").replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, "");
-    var match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(cleaned);
-    return match ? match[1].toLowerCase() : null;
-  }
-
   function textRules(value, oneLine) {
     var found = [];
     if (oneLine && (value.indexOf("<") !== -1 || value.indexOf(">") !== -1)) { found.push("plain_text"); }
-    if (oneLine) {
-      var targets = Array.from(value.matchAll(new RegExp(rules.link_target, "g")), function (m) { return m[1]; });
-      if (targets.some(function (target) {
-        var kind = scheme(target);
-        return (kind !== null && rules.link_schemes.indexOf(kind) === -1) || target.slice(0, 2) === "//";
-      })) { found.push("link"); }
-    }
+    if (oneLine && new RegExp(rules.markup).test(value)) { found.push("link"); }
     if (notText.test(value)) { found.push("not_text"); }
     if (oneLine && value.indexOf("\n") !== -1) { found.push("one_line"); }
     return found;

@@ -55,7 +55,7 @@ COORDINATOR = {
 TRICKY = {
     "title": "  Metod #2: *snabb* _stöd_ [x] {y} `z` 😀 ",
     "regions": "bergslagen",
-    "summary": "Se\tmer på [Polisen](https://polisen.se/) – ”citat” och 'enkla'.",
+    "summary": "Se\tmer hos Polisen – ”citat” och 'enkla'.",
     "problem": "Vad gör man? 50 % vet inte: ja, nej.",
     "focus_areas": ["internationellt"],
     "target_groups": ["barn", "vuxna"],

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.model import frontmatter, urls
+from kb.model import frontmatter, text
 from kb.model.load import MAX_PATH, NOT_TEXT, Content
 from kb.model.problems import rel
 from kb.model.schema import Taxonomy
@@ -292,8 +292,8 @@ class Taken:
 
 _NOT_TEXT = re.compile(NOT_TEXT_PATTERN)
 _GUIDANCE = {rule: re.compile(pattern) for rule, pattern in GUIDANCE.items()}
-#: A Markdown link's target, for the share form's link rule (issue 30 makes the form run kb check's text rules).
-_MARKDOWN_TARGET = re.compile(r"\]\(\s*<?\s*([^)\s>]*)")
+#: A Markdown link, image or attribute list, which a one-line field may not hold (kb.model.text).
+_MARKUP = re.compile(text.MARKUP_PATTERN)
 
 
 def findings(template: Template, answers: Answers, taxonomy: Taxonomy, taken: Taken = Taken()) -> list[Finding]:
@@ -336,8 +336,7 @@ def _text_rules(value: str, one_line: bool) -> list[str]:
     rules = []
     if one_line and ("<" in value or ">" in value):
         rules.append("plain_text")
-    if one_line and any(urls.scheme(t) not in (None, *urls.LINK_SCHEMES) or t.startswith("//")
-                        for t in _MARKDOWN_TARGET.findall(value)):
+    if one_line and _MARKUP.search(value):
         rules.append("link")
     if _NOT_TEXT.search(value):
         rules.append("not_text")
@@ -351,9 +350,9 @@ def _hints(template: Template, answers: Answers) -> list[tuple[str, str, str]]:
              for value in (answers.keywords if key == "keywords" else (getattr(answers, key),))]
     texts += [("section", s.id, answers.sections.get(s.id, "")) for s in template.sections]
     found = []
-    for where, name, text in texts:
+    for where, name, value in texts:
         for rule, pattern in _GUIDANCE.items():  # a fiction number is neither (0701740605 looks like both)
-            if any(not _fiction(match.group(0)) for match in pattern.finditer(text)):
+            if any(not _fiction(match.group(0)) for match in pattern.finditer(value)):
                 found.append((where, name, rule))
     return found
 
@@ -369,6 +368,5 @@ def rules() -> dict:
     """The rules above as data, for the share page's script: it applies the same ones."""
     return {"slug": SLUG, "yaml_escapes": YAML_ESCAPES, "heading_escapes": HEADING_ESCAPES, "kinds": KINDS,
             "text_fields": list(TEXT_FIELDS), "choice_fields": list(CHOICE_FIELDS),
-            "not_text": NOT_TEXT_PATTERN, "link_target": _MARKDOWN_TARGET.pattern,
-            "link_schemes": list(urls.LINK_SCHEMES), "max_path": MAX_PATH, "max_url": MAX_URL,
+            "not_text": NOT_TEXT_PATTERN, "markup": text.MARKUP_PATTERN, "max_path": MAX_PATH, "max_url": MAX_URL,
             "guidance": GUIDANCE, "fiction_numbers": list(FICTION_NUMBERS)}

@@ -25,6 +25,8 @@ _REFERENCE = re.compile(r"&#(x[0-9a-f]+|[0-9]+);?", re.IGNORECASE)
 _ATTRIBUTES = re.compile(r"\{\s*:|\{\s*[#.][\w-]")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(\s*<?([^()<>\s]+)>?\s*\)")
 _MARKDOWN_LINK = re.compile(r"\]\s*\(|!\[|^\s*\[[^\]]*\]\s*:")
+#: Markup a one-line text may not hold, as one pattern that the share form's script runs too.
+MARKUP_PATTERN = f"{_MARKDOWN_LINK.pattern}|{_ATTRIBUTES.pattern}"
 _URL_IN_WORDS = re.compile(r"://|\bwww\.|\b(?:mailto|tel|javascript|data):", re.IGNORECASE)
 #: What an e-mail address on the site may hold: letters, digits and . _ - + before the @,
 #: and a plain host name after it. Characters legal in a local part such as ? & = % would
