@@ -17,6 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from kb.model import yamlio
+from kb.model.problems import Problem
+
 #: A citation of one passage in data/sources.yml, placed at the end of the sentence it supports.
 CITATION = re.compile(r"\[\[source:([^\]\s]*)\]\]")
 #: The editors' own advice: cites nothing on purpose, and is rendered as nothing.
@@ -69,6 +72,71 @@ class Rules:
             if found:
                 return found.group(0)
         return None
+
+
+def load_rules(doc: yamlio.YamlDoc, path: str, page_types: tuple[str, ...],
+               languages: tuple[str, ...]) -> tuple[Rules | None, list[Problem]]:
+    """data/normative.yml as Rules, and every problem in it at its line: a pattern that does
+    not compile, a page type that does not exist, a language without patterns."""
+    problems = [Problem(path, line, f"'{key}' appears twice: keep one, or the first value is silently lost")
+                for key, line in doc.duplicates]
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        return None, [*problems, Problem(path, 1, "expected 'scope:' and 'patterns:' (see the comment at the top)")]
+    problems += [Problem(path, doc.line_of((key,)), f"unknown field '{key}': only scope and patterns belong here")
+                 for key in data if key not in ("scope", "patterns")]
+    scope = data.get("scope")
+    if not isinstance(scope, dict):
+        problems.append(Problem(path, doc.line_of(("scope",), 1), "'scope' should hold 'types:' and 'paths:' lists"))
+        scope = {}
+    for key in scope:
+        if key not in ("types", "paths"):
+            problems.append(Problem(path, doc.line_of(("scope", key)), f"unknown field 'scope.{key}': use types and "
+                                                                        "paths"))
+    types, paths = _texts(doc, path, ("scope", "types"), problems), _texts(doc, path, ("scope", "paths"), problems)
+    for index, name in enumerate(types):
+        if name not in page_types:
+            problems.append(Problem(path, doc.line_of(("scope", "types", index)),
+                                    f"'{name}' is no page type: use one of {', '.join(page_types)}"))
+    patterns = data.get("patterns")
+    if not isinstance(patterns, dict):
+        problems.append(Problem(path, doc.line_of(("patterns",), 1), "'patterns' should hold a list for each "
+                                                                      f"language ({', '.join(languages)})"))
+        patterns = {}
+    compiled: dict[str, list[re.Pattern]] = {}
+    for lang in languages:
+        if lang not in patterns:
+            problems.append(Problem(path, doc.line_of(("patterns",), 1),
+                                    f"'patterns.{lang}' is missing: add the words that make a sentence a rule in "
+                                    "that language"))
+    for lang in patterns:
+        if lang not in languages:
+            problems.append(Problem(path, doc.line_of(("patterns", lang)), f"'{lang}' is not a language of the "
+                                                                          f"site: use {', '.join(languages)}"))
+            continue
+        compiled[lang] = []
+        for index, pattern in enumerate(_texts(doc, path, ("patterns", lang), problems)):
+            try:
+                compiled[lang].append(re.compile(pattern, re.IGNORECASE))
+            except re.error as exc:
+                problems.append(Problem(path, doc.line_of(("patterns", lang, index)),
+                                        f"the pattern '{pattern}' is not a regular expression Python can read "
+                                        f"({exc.msg} at position {exc.pos}): correct it"))
+    return Rules(frozenset(types), tuple(paths), compiled), problems  # what could be read, checked anyway
+
+
+def _texts(doc: yamlio.YamlDoc, path: str, loc: tuple[str, ...], problems: list[Problem]) -> list[str]:
+    """The texts of a list at loc; what is not a list of texts is a problem."""
+    value = doc.data
+    for key in loc:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        problems.append(Problem(path, doc.line_of(loc, 1), f"'{'.'.join(loc)}' should be a list of texts, each on "
+                                                           "its own line starting with '- '"))
+        return []
+    return value
 
 
 def rules_from(data: dict) -> Rules:
