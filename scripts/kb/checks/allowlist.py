@@ -30,7 +30,7 @@ TAGS = {
 #: Attributes, on every tag ("*") or on one. `class` is ruled by CLASSES.
 ATTRIBUTES = {
     "*": {"id", "title", "lang", "dir", "hidden"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "aria-label"},  # aria-label: a citation's number named "Källa 2"
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
@@ -56,9 +56,9 @@ CLASSES = {
     "admonition", "admonition-title", "note", "abstract", "info", "tip", "success", "question", "warning",
     "failure", "danger", "bug", "example", "quote", "footnote", "footnote-ref", "footnote-backref", "headerlink",
     "task-list", "task-list-item", "highlight", "highlighttable", "linenos",
-    "kb-check", "kb-contact", "kb-contact__name", "kb-facts", "kb-fallback", "kb-filter-count", "kb-filters",
-    "kb-counties", "kb-county-go", "kb-methods", "kb-notice", "kb-outdated", "kb-overdue", "kb-statute", "kb-tasks",
-    "kb-unverified", "kb-verified",
+    "kb-check", "kb-cite", "kb-contact", "kb-contact__name", "kb-facts", "kb-fallback", "kb-filter-count", "kb-filters",
+    "kb-counties", "kb-county-go", "kb-methods", "kb-notice", "kb-outdated", "kb-overdue", "kb-sources", "kb-statute",
+    "kb-tasks", "kb-unverified", "kb-verified",
     *(name for name in STANDARD_TYPES.values() if name),  # Pygments' token classes in code blocks
 }
 
