@@ -277,9 +277,11 @@ def run_translations(site: Site, args) -> int:
     if args.record:
         return _record_revisions(site, content, args.record)
     found = translations.statuses(content)
+    drift = translations.citation_drift(content)
     required = translations.required_languages(content)
     if args.json:
-        print(json.dumps({"required": required, "pages": [s.as_dict() for s in found]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"required": required, "pages": [s.as_dict() for s in found],
+                          "citations": [d.as_dict() for d in drift]}, ensure_ascii=False, indent=2))
     else:
         for status in found:
             if status.state == "translated":
@@ -289,10 +291,22 @@ def run_translations(site: Site, args) -> int:
                     "outdated": f"update it from {status.source}, then `kb translations --record {where}`",
                     "orphaned": "its source page is gone: delete it or restore the source"}[status.state]
             print(f"{status.state:<9} {status.lang}  {where}: {hint}")
+        for item in drift:
+            print(f"citations {item.lang}  {item.translation}: {_drift_hint(item)}")
         counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
-        print(", ".join(f"{n} {state}" for state, n in counts.items()))
+        print(", ".join(f"{n} {state}" for state, n in counts.items()) + f", {len(drift)} citing other sources")
     failing = [s for s in found if s.lang in required and s.state in ("missing", "outdated")]
+    failing += [d for d in drift if d.lang in required]
     return PROBLEMS if args.strict and failing else OK
+
+
+def _drift_hint(drift: translations.CitationDrift) -> str:
+    parts = []
+    if drift.only_in_source:
+        parts.append(f"{drift.source} cites {', '.join(drift.only_in_source)}, which it does not")
+    if drift.only_in_translation:
+        parts.append(f"it cites {', '.join(drift.only_in_translation)}, which {drift.source} does not")
+    return "; ".join(parts) + ": cite the same passages as the source, sentence by sentence"
 
 
 def _record_revisions(site: Site, content, files: list[str]) -> int:
