@@ -34,6 +34,7 @@ from kb.tools import (
     release,
     scaffold,
     search,
+    sources_review,
 )
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -90,6 +91,17 @@ def parser() -> argparse.ArgumentParser:
     trans.add_argument("--record", nargs="+", metavar="FILE",
                        help="record in these translations that they match their source as it is now")
     trans.set_defaults(handler=run_translations)
+
+    cite = sub.add_parser("sources", help="each cited sentence of a page beside the passages it cites, for reviewers")
+    which = cite.add_mutually_exclusive_group(required=True)
+    which.add_argument("--review", metavar="PAGE", help="the page to review, e.g. docs/ansvar/barn.md")
+    which.add_argument("--review-all", action="store_true",
+                       help="every page whose rules must cite (data/normative.yml), and every page that cites")
+    cite.add_argument("--html", type=Path, metavar="OUT",
+                      help="write standalone HTML instead of text: with --review the file OUT, with --review-all "
+                           "one file per page and index.html in the folder OUT")
+    _today_option(cite)
+    cite.set_defaults(handler=run_sources)
 
     find = sub.add_parser("search", help="search the built site offline, ranked as the site's search box")
     find.add_argument("query", nargs="?", help="what to search for")
@@ -339,6 +351,51 @@ def _record_revisions(site: Site, content, files: list[str]) -> int:
     if wrong:
         raise UsageError("; ".join(wrong))
     return PROBLEMS if failed else OK
+
+
+# --- kb sources -------------------------------------------------------------------------
+
+
+def run_sources(site: Site, args) -> int:
+    """The review of one page's citations, or of every page's; exit 1 when a page reviewed
+    has problems with its citations (each printed as path:line: message)."""
+    content = load.load(site)
+    today = _today(args)
+    if args.review_all:
+        if args.html:
+            reviews = _written(args.html, lambda: sources_review.write_all(content, args.html, today))
+            print(f"kb sources: {len(reviews)} pages reviewed in {args.html}/ (open index.html)")
+        else:
+            reviews = [sources_review.review(content, page, today) for page in sources_review.pages_to_review(content)]
+            print("\n".join(sources_review.as_text(item) for item in reviews), end="")
+    else:
+        try:
+            page = sources_review.find_page(content, args.review, Path.cwd())
+        except sources_review.UnknownPage as exc:
+            raise UsageError(str(exc)) from None
+        reviews = [sources_review.review(content, page, today)]
+        if args.html:
+            _written(args.html, lambda: _write_file(args.html, sources_review.as_html(reviews[0])))
+            print(f"kb sources: {page.rel} reviewed in {args.html}")
+        else:
+            print(sources_review.as_text(reviews[0]), end="")
+    problems = sorted({p for item in reviews for p in item.problems}, key=lambda p: (p.path, p.line or 0))
+    if args.html:
+        for problem in problems:
+            print(problem)
+    return PROBLEMS if problems else OK
+
+
+def _written(target: Path, write):
+    try:
+        return write()
+    except OSError as exc:
+        raise UsageError(f"--html {target}: cannot be written: {exc.strerror}") from None
+
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 # --- kb search --------------------------------------------------------------------------
