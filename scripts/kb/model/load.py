@@ -350,7 +350,8 @@ def _load_data_files(content: Content) -> None:
     content.sources = _load_with(content, "sources.yml", "the register of sources pages cite", load_register,
                                  content.site.complete_languages)
     content.normative = _load_with(content, "normative.yml", "which sentences state a rule and must cite",
-                                   load_rules, tuple(PAGE_TYPES), content.site.languages)
+                                   load_rules, tuple(PAGE_TYPES), content.site.languages,
+                                   content.site.complete_languages)
 
 
 def _load_with(content: Content, name: str, purpose: str, reader, *args):
