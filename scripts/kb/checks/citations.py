@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from kb.checks.scope import Scope
 from kb.model.citations import markers
 from kb.model.load import RETIRED_KEYS, Content
+from kb.model.normative import ADVICE
 from kb.model.problems import Problem
 
 REGISTER = "data/sources.yml"
@@ -50,12 +51,14 @@ def malformed_markers(content: Content, scope: Scope) -> Iterator[Problem]:
         for marker in markers(page.body, page.body_line):
             if marker.kind != "malformed":
                 continue
-            if marker.suggestion:
+            if marker.suggestion == ADVICE:
+                fix = f"write {ADVICE} for the editors' own advice"
+            elif marker.suggestion:
                 fix = f"write {marker.suggestion}"
             else:
-                fix = f"write the id of an entry of {REGISTER} after 'source:', e.g. [[source:brb-4-1a]]"
-            yield Problem(page.rel, marker.line, f"'{marker.text}' is not a citation marker: {fix} (or [[advice]] "
-                                                 "for the editors' own advice)")
+                fix = (f"write the id of an entry of {REGISTER} after 'source:', e.g. [[source:brb-4-1a]], or "
+                       f"{ADVICE} for the editors' own advice")
+            yield Problem(page.rel, marker.line, f"'{marker.text}' is not a citation marker: {fix}")
 
 
 def handwritten_sources(content: Content, scope: Scope) -> Iterator[Problem]:

@@ -28,5 +28,5 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
 
 
 def message(word: str) -> str:
-    return (f'this sentence states a rule ("{" ".join(word.split())}") but cites no source: end it with '
+    return (f'this sentence states a rule ("{" ".join(word.lower().split())}") but cites no source: end it with '
             "[[source:ID]] (an entry of data/sources.yml) or, if it is the editors' own advice, [[advice]]")
