@@ -60,7 +60,7 @@ def attacked_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("attacked")
     project = make_site(folder)
     shutil.copytree(CORPUS / "docs" / "angrepp", project / "docs" / "angrepp")
-    for name in ("glossary.yml", "contacts.yml"):
+    for name in ("glossary.yml", "contacts.yml", "sources.yml"):
         shutil.copy2(CORPUS / "data" / name, project / "data" / name)
     out = folder / "site"
     result = run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--no-strict", "--site-dir", str(out)], project,
