@@ -110,6 +110,18 @@ def test_a_hand_written_list_of_sources_is_reported_at_its_line(tmp_path):
                                     "this list and cite at the sentence"])
 
 
+@pytest.mark.parametrize("page, heading", [(PAGE, "## Källor"), (PAGE_EN, "## Further reading {#sources}")])
+def test_a_heading_of_the_pages_own_where_the_list_of_sources_goes(tmp_path, page, heading):
+    project = project_with_citations(tmp_path)
+    line = edit(project, page, "\n| ", f"\n{heading}\n\n| ") + 1
+    name, anchor = ("Källor", "kallor") if page == PAGE else ("Sources", "sources")
+    assert check_output(project) == (1, [
+        f"{page}:{line}: the build lists the passages this page cites under a heading of its own, '{name}' "
+        f"(#{anchor}): remove this section and cite at the sentences, or give it another name and id"])
+    edit(project, page, heading, "## Vem gör vad {#vem}")
+    assert check_output(project) == (0, [])
+
+
 def test_a_marker_shown_as_code_cites_nothing(tmp_path):
     """The fixture shows `[[source:finns-inte]]` as code: no unknown source is reported."""
     text = (SCENARIO / PAGE).read_text(encoding="utf-8")
@@ -145,7 +157,7 @@ def test_the_build_stops_on_what_would_render_wrongly_and_kb_check_alone_on_the_
     A rule without its citation, and an entry no page cites, are published as they read."""
     assert set(checks.BUILD) <= set(checks.ALL)
     for stops in (citations.unknown_sources, citations.malformed_markers, citations.handwritten_sources,
-                  register.unique_ids, register.official_hosts, register.one_sentence, register.read_on_passed):
+                  citations.own_sources_heading, register.unique_ids, register.official_hosts, register.one_sentence, register.read_on_passed):
         assert stops in checks.BUILD
     for reported in (uncited.check, register.cited):
         assert reported in checks.ALL and reported not in checks.BUILD

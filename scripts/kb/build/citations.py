@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 
-from kb.model.citations import markers
+from kb.model.citations import markers, source_anchor, sources_anchor
 from kb.model.load import Content
-from kb.model.method_file import heading_text, slugify
+from kb.model.method_file import heading_text
 from kb.model.schema import SourceEntry
 
 e = html.escape
@@ -49,13 +49,12 @@ def render(content: Content, markdown: str, lang: str) -> str:
 
 
 def item_id(content: Content, lang: str, number: int) -> str:
-    """The list item's id, from the reader's words for it: kalla-2, source-2."""
-    return slugify(html.unescape(content.ui.get("source_number", lang, number=number))) or f"source-{number}"
+    return source_anchor(content.ui, lang, number)
 
 
 def section_id(content: Content, lang: str) -> str:
-    """The section's id, from its heading: kallor, sources (search leaves the section out)."""
-    return slugify(html.unescape(content.ui.get("sources_heading", lang))) or "sources"
+    """The section's id (search leaves the section out)."""
+    return sources_anchor(content.ui, lang)
 
 
 def reference(content: Content, lang: str, number: int, occurrence: int) -> str:

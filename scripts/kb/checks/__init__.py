@@ -53,6 +53,7 @@ ALL: list[Check] = [
     citations.unknown_sources,
     citations.malformed_markers,
     citations.handwritten_sources,
+    citations.own_sources_heading,
     register.unique_ids,
     register.official_hosts,
     register.one_sentence,

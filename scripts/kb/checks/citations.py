@@ -8,10 +8,13 @@ these checks too and stops on them.
 from __future__ import annotations
 
 import difflib
+import html
+import re
 from collections.abc import Iterator
 
 from kb.checks.scope import Scope
-from kb.model.citations import markers
+from kb.model.citations import markers, sources_anchor
+from kb.model.code import strip_code
 from kb.model.load import RETIRED_KEYS, Content
 from kb.model.normative import ADVICE
 from kb.model.problems import Problem
@@ -69,3 +72,25 @@ def handwritten_sources(content: Content, scope: Scope) -> Iterator[Problem]:
                 yield Problem(page.rel, page.line_of(key),
                               "sources are derived from [[source:ID]] citations: remove this list and cite at the "
                               "sentence")
+
+
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]*\{[^}\n]*#([\w-]+)[^}\n]*\})?[ \t]*#*[ \t]*$", re.MULTILINE)
+
+
+def own_sources_heading(content: Content, scope: Scope) -> Iterator[Problem]:
+    """A page that cites gets the list of sources under a heading of the build's: a heading of
+    its own with that name or id would take its place in the table of contents and its address."""
+    if content.ui is None or content.sources is None:
+        return
+    for page in content.pages:
+        if "[[source:" not in page.body or not any(m.kind == "source" for m in markers(page.body)):
+            continue
+        name = html.unescape(content.ui.get("sources_heading", page.lang))
+        anchor = sources_anchor(content.ui, page.lang)
+        text = strip_code(page.body)
+        for heading in _HEADING.finditer(text):
+            if heading.group(1).strip().casefold() == name.casefold() or heading.group(2) == anchor:
+                yield Problem(page.rel, page.body_line + text.count("\n", 0, heading.start()),
+                              f"the build lists the passages this page cites under a heading of its own, "
+                              f"'{name}' (#{anchor}): remove this section and cite at the sentences, or give it "
+                              "another name and id")

@@ -9,13 +9,15 @@ sources are derived from its citations, in the order a reader meets them.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kb.model.code import strip_code
+from kb.model.method_file import slugify
 from kb.model.normative import ADVICE, CITATION
-from kb.model.schema import SourceEntry
+from kb.model.schema import SourceEntry, UiStrings
 
 #: Anything in double brackets on one line (other shortcodes too: [[contact:id]], [[tel:id]]),
 #: or an opening one that is never closed on its line.
@@ -103,3 +105,13 @@ def page_sources(register, body: str) -> list[SourceEntry]:
     if register is None:
         return []
     return [entry for entry in map(register.get, cited_ids(body)) if entry is not None]
+
+
+def sources_anchor(ui: UiStrings, lang: str) -> str:
+    """The id of the list of sources the build adds, from its heading: kallor, sources."""
+    return slugify(html.unescape(ui.get("sources_heading", lang))) or "sources"
+
+
+def source_anchor(ui: UiStrings, lang: str, number: int) -> str:
+    """The id of the list's item for a number, from the reader's words for it: kalla-2, source-2."""
+    return slugify(html.unescape(ui.get("source_number", lang, number=number))) or f"source-{number}"
