@@ -116,7 +116,8 @@ def parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("links", help="check external links with lychee; exit 1 only for confirmed failures")
     ext.add_argument("--config", type=Path, default=None, help="lychee configuration (default: lychee.toml)")
     ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
-    ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page, the contacts and the register of sources)")
+    ext.add_argument("files", nargs="*", type=Path,
+                     help="only these files (default: every page, the contacts and the register of sources)")
     ext.set_defaults(handler=run_links)
 
     measure = sub.add_parser("bench", help="measure build, check, output and search at scale (or on a built site)")
