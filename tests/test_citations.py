@@ -157,7 +157,8 @@ def test_the_build_stops_on_what_would_render_wrongly_and_kb_check_alone_on_the_
     A rule without its citation, and an entry no page cites, are published as they read."""
     assert set(checks.BUILD) <= set(checks.ALL)
     for stops in (citations.unknown_sources, citations.malformed_markers, citations.handwritten_sources,
-                  citations.own_sources_heading, register.unique_ids, register.official_hosts, register.one_sentence, register.read_on_passed):
+                  citations.own_sources_heading, register.unique_ids, register.official_hosts, register.one_sentence,
+                  register.read_on_passed):
         assert stops in checks.BUILD
     for reported in (uncited.check, register.cited):
         assert reported in checks.ALL and reported not in checks.BUILD
