@@ -52,7 +52,9 @@ def test_scenarios_cover_every_kind_of_bad_input():
         "differs from the source page", "is not UTF-8 text", "<script> is not allowed", "event-handler",
         "not an allowed address", "is plain text", "appears twice", "has no front matter", "never closed",
         "unknown type", "checked_on and checked_by go together", "is not the official text",
-        "refers to the list or mapping it is in",
+        "refers to the list or mapping it is in", "unknown source", "is not a citation marker",
+        "but cites no source", "sources are derived from", "no page cites", "which is not an official host",
+        "is not a regular expression", "is no entry of the register", "in the future: use the date a person",
     ):
         assert needle in messages, f"no scenario shows '{needle}'"
     assert expected("clean") == [], "the clean scenario (CRLF, BOM, every page type) passes"

@@ -107,3 +107,21 @@
   list.parentNode.insertBefore(form, list);
   list.hidden = true;
 })();
+
+// On paper the list of sources shows what each passage says (kb.css does it with
+// ::details-content): browsers without it get the folds opened before printing, and
+// closed again after.
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".kb-sources details:not([open])").forEach(function (fold) {
+      fold.open = true;
+      opened.push(fold);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (fold) { fold.open = false; });
+    opened = [];
+  });
+})();

@@ -34,6 +34,20 @@ def site_server(built_site):
     server.close()
 
 
+@pytest.fixture(scope="session")
+def cited_page(content) -> str:
+    """The address (below a language's root) of the first published page that cites a passage
+    of data/sources.yml: the pages' citations are the content's, not a fixture's."""
+    from kb.model.citations import page_sources
+    from kb.model.load import built_url
+
+    for page in content.valid_pages():
+        if (page.lang == content.site.default_language and page.meta.status != "draft"
+                and page_sources(content.sources, page.body)):
+            return built_url(page.key)
+    pytest.skip("no page cites a passage of data/sources.yml yet")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()

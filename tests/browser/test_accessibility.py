@@ -60,6 +60,14 @@ def test_no_wcag_violations(audited, site_server, prefix, path):
 
 
 @pytest.mark.parametrize("prefix", ["", "en/"])
+def test_no_wcag_violations_on_a_page_with_references(audited, site_server, cited_page, prefix):
+    """Numbered citations, back-links and the folded passages under Källor / Sources."""
+    audited.goto(site_server.url(f"/{prefix}{cited_page}"))
+    violations = axe_violations(audited)
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
 def test_everything_on_the_page_is_inside_a_landmark(audited, site_server, prefix):
     """The quick exit too: a screen-reader user who moves by landmarks must not miss it."""
     audited.goto(site_server.url(f"/{prefix}"))

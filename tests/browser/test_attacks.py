@@ -61,7 +61,7 @@ def attacked_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("attacked")
     project = make_site(folder)
     shutil.copytree(CORPUS / "docs" / "angrepp", project / "docs" / "angrepp")
-    for name in ("glossary.yml", "contacts.yml"):
+    for name in ("glossary.yml", "contacts.yml", "sources.yml"):
         shutil.copy2(CORPUS / "data" / name, project / "data" / name)
     _methods_that_hide_their_vetting_notice(project)
     out = folder / "site"

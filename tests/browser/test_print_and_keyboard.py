@@ -1,5 +1,5 @@
-"""Paper and keyboard: checklists print without navigation but with the helpline; every
-part of the page can be reached without a mouse."""
+"""Paper and keyboard: checklists print without navigation but with the helpline, and what
+each cited passage says; every part of the page can be reached without a mouse."""
 
 from __future__ import annotations
 
@@ -20,6 +20,21 @@ def test_printed_page_has_no_navigation_and_carries_url_review_date_and_helpline
     assert "020-39 00 00" in printed and "112" in printed
     assert "http" in printed, "the page's address is printed"
     assert page.locator("p.kb-review").is_visible(), "the review date is printed"
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_printed_sources_show_what_each_passage_says(page, site_server, cited_page, prefix):
+    """On screen what a passage says is folded; on paper it is printed (kb.css)."""
+    page.goto(site_server.url(f"/{prefix}{cited_page}"))
+    passages = page.locator(".kb-sources details > p")
+    if prefix and not passages.count():
+        pytest.skip(f"the English {cited_page} cites nothing yet")
+    assert passages.count() >= 1
+    assert not passages.first.is_visible(), "folded on screen"
+    page.emulate_media(media="print")
+    for number in range(passages.count()):
+        assert passages.nth(number).is_visible(), "printed"
+        assert passages.nth(number).inner_text().strip()
 
 
 def test_checklist_signs_are_tick_boxes_named_by_their_sign(page, site_server):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.build import changes, contact_cards, edit_link, facts, listings, method_form, notices, page_html
+from kb.build import changes, citations, contact_cards, edit_link, facts, listings, method_form, notices, page_html
 from kb.build.listings import Deferred
 from kb.checks.allowlist import Removal, sanitize
 from kb.model.load import Content, PageFile
@@ -59,6 +59,7 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     meta["kb_edit"] = edit_link.target(content, key, lang, file_lang, repository)
     text = method_form.expand(content, text, lang, deferred, url, repository)
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)
+    text = citations.render(content, text, lang, deferred)
     return text + notices.abbreviations(content, lang, text)
 
 

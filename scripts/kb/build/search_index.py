@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.build import compat, facts, link_check, listings, search_file, search_words, search_worker
+from kb.build import citations, compat, facts, link_check, listings, search_file, search_words, search_worker
 from kb.build.listings import Deferred
 from kb.model.load import Content, built_url
 
@@ -191,8 +191,11 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
 
     def build(lang: str) -> list[Path]:
         prefix = content.site.folder(lang)
+        # A page's list of sources is left out: its issuers and titles would match nearly every
+        # query about the law on every page that cites it, above the pages that explain it.
+        sources = f"#{citations.section_id(content, lang)}"
         docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
-                for doc in by_language[lang]]
+                for doc in by_language[lang] if not doc["location"].endswith(sources)]
         _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)
         data = language_data(docs, search_words.language(content.site.root, lang))
         return write_language(site_dir, prefix, combined["config"], data, lang, inline_script)

@@ -19,10 +19,6 @@ STAMPS = ("last_reviewed_on", "vetted_on")
 def _stamped(page) -> Iterator[tuple[tuple, object]]:
     for key in STAMPS:
         yield (key,), page.raw(key)
-    sources = page.raw("sources")
-    for i, source in enumerate(sources if isinstance(sources, list) else []):
-        if isinstance(source, dict):
-            yield ("sources", i, "checked_on"), source.get("checked_on")
     statute = page.raw("statute")
     if isinstance(statute, dict):
         yield ("statute", "checked_on"), statute.get("checked_on")

@@ -21,12 +21,10 @@ import markdown
 from kb.checks.allowlist import sanitize
 from kb.checks.placeholders import PLACEHOLDER
 from kb.checks.scope import Scope
+from kb.model.code import strip_code
 from kb.model.load import Content
 from kb.model.problems import Problem
 from kb.model.site import markdown_extensions
-
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 #: What can turn Markdown into HTML that the allowlist has an opinion about.
 SUSPECT = re.compile(
@@ -37,28 +35,6 @@ SUSPECT = re.compile(
     r"|!\[[^\]\n]*\]\(\s*<?\s*(?:https?:|//)"  # an image from another site
     r"|\]\(\s*<?\s*//",  # a scheme-relative address
     re.IGNORECASE | re.MULTILINE)
-
-
-@functools.cache  # by text: `make serve` checks every unchanged page again on each save
-def strip_code(body: str) -> str:
-    """Blank out fenced blocks and code spans, keeping every line where it was; a fence's
-    opening line stays, since what follows its backticks can add attributes."""
-    if "`" not in body and "~~~" not in body:
-        return body  # most pages have no code at all
-    out, fence = [], None
-    for line in body.split("\n"):
-        opening = FENCE.match(line)
-        if fence:
-            if opening and opening.group(2)[0] == fence[0] and len(opening.group(2)) >= len(fence):
-                fence = None
-            out.append("")
-            continue
-        if opening:
-            fence = opening.group(2)
-            out.append(line)  # its attributes ({: ondblclick=…}) become HTML: they stay for the scan
-            continue
-        out.append(CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line))
-    return "\n".join(out)
 
 
 @functools.cache
@@ -74,7 +50,7 @@ def scan(root: Path, body: str) -> tuple[tuple[int, str], ...]:
     Template placeholders are the placeholders check's to report."""
     if "<REQUIRED:" in body:
         body = PLACEHOLDER.sub(lambda match: " " * len(match.group(0)), body)
-    text = strip_code(body)
+    text = strip_code(body, fence_lines=True)
     if not SUSPECT.search(text):
         return ()
     renderer = _renderer(root)

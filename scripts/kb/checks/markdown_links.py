@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kb.checks.html_safety import strip_code
 from kb.checks.scope import Scope
+from kb.model.code import strip_code
 from kb.model.load import Content
 from kb.model.problems import Problem
 

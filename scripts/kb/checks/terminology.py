@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from kb.checks.html_safety import strip_code
 from kb.checks.scope import Scope
 from kb.model import frontmatter, yamlio
+from kb.model.code import strip_code
 from kb.model.load import Content
 from kb.model.problems import Problem, rel
 from kb.model.schema import HouseTerm

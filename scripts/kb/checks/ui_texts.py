@@ -103,6 +103,12 @@ TEXTS: dict[str, UiText] = {
     **{f"state_{state}": _text() for state in STATES},
     "translations_summary": _text(*STATES),
     "print_source": _text(),
+    # Citations and the list of sources (kb.build.citations).
+    "sources_heading": _text(),
+    "source_number": _text("number"),
+    "source_back": _text("number"),
+    "source_says": _text(),
+    "source_unconfirmed": _text(),
     "print_helpline": _text("hours", *HELPLINE_FACTS),
     # "Suggest a change" (overrides/partials/kb-edit-link.html) and the share page's form
     # (kb.build.method_form; the script shows the messages as they are, filling in nothing).

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from kb.model import frontmatter, yamlio
 from kb.model.contacts import Contact, Contacts
+from kb.model.normative import Rules, load_rules
 from kb.model.problems import Problem, rel
 from kb.model.schema import PAGE_TYPES, Glossary, PageBase, Taxonomy, Terminology, UiStrings
 from kb.model.site import Site
+from kb.model.sources import Register, load_register
 from kb.model.validate import validate, validate_items
 
 
@@ -54,6 +56,8 @@ class Content:
     contacts: Contacts | None = None
     contacts_doc: yamlio.YamlDoc | None = None
     contact_positions: dict[str, int] = field(default_factory=dict)  # id -> index in the file's list
+    sources: Register | None = None  # data/sources.yml: the passages pages cite
+    normative: Rules | None = None  # data/normative.yml: which sentences state a rule, on which pages
 
     def contact_line(self, contact_id: str, *loc: str | int) -> int | None:
         return self.contacts_doc.line_of(("contacts", self.contact_positions[contact_id], *loc))
@@ -352,6 +356,25 @@ def _load_data_files(content: Content) -> None:
         content, "terms.yml", Terminology, "the house terms every page is checked against")
     content.ui = _load_ui(content)
     _load_contacts(content)
+    content.sources = _load_with(content, "sources.yml", "the register of sources pages cite", load_register,
+                                 content.site.complete_languages)
+    content.normative = _load_with(content, "normative.yml", "which sentences state a rule and must cite",
+                                   load_rules, tuple(PAGE_TYPES), content.site.languages,
+                                   content.site.complete_languages)
+
+
+def _load_with(content: Content, name: str, purpose: str, reader, *args):
+    """A data file read by its own loader, which returns (value, problems)."""
+    path = content.site.data_dir / name
+    if not path.is_file():
+        content.problems.append(Problem(rel(path, content.site.root), None, f"is missing: {purpose}"))
+        return None
+    doc = read_yaml_file(path, content.site, content.problems)
+    if doc is None:
+        return None
+    value, problems = reader(doc, rel(path, content.site.root), *args)
+    content.problems.extend(problems)
+    return value
 
 
 def _load_contacts(content: Content) -> None:
@@ -468,11 +491,23 @@ def _load_page(path: Path, site: Site, size: int) -> tuple[PageFile, list[Proble
         else:
             add(Problem(page.rel, page.line_of("type"), f"unknown type '{page_type}': use one of {valid}"))
         return page, found
-    page.meta, problems = validate(model, page.doc, page.rel, split.front_line, site.complete_languages)
+    page.meta, problems = validate(model, _without_retired(page.doc), page.rel, split.front_line,
+                                   site.complete_languages)
     found.extend(p for p in problems if not _has_placeholder(page.text, p.line))
     if page.meta and _beyond_calendar(page.meta.last_reviewed_on, page.meta.review_months):
         page.meta = None  # its next review is past the year 9999; checks/future_dates.py says what to do
     return page, found
+
+
+#: Front-matter keys pages no longer hold: kb.checks.citations says, at the key's line,
+#: what replaced each, and the page is checked as if it were not there.
+RETIRED_KEYS = ("sources",)
+
+
+def _without_retired(doc: yamlio.YamlDoc) -> yamlio.YamlDoc:
+    if not any(key in doc.data for key in RETIRED_KEYS):
+        return doc
+    return yamlio.YamlDoc({k: v for k, v in doc.data.items() if k not in RETIRED_KEYS}, doc.lines, doc.duplicates)
 
 
 def _beyond_calendar(day: date, months: int) -> bool:

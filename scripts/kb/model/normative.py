@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from kb.model import yamlio
+from kb.model.code import strip_code
+from kb.model.problems import Problem
 
 #: A citation of one passage in data/sources.yml, placed at the end of the sentence it supports.
 CITATION = re.compile(r"\[\[source:([^\]\s]*)\]\]")
@@ -27,8 +29,9 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?)\s")
 _ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
-#: A sentence ends at . ! or ? (citations after it belong to it) before a capital letter.
-_SENTENCE_END = re.compile(r"(?<=[.!?])((?:\[\[[^\]\n]*\]\])*)\s+(?=[\"'*(\[]*[A-ZÅÄÖÉ])")
+#: A sentence ends at . ! or ? (citations after it, also with spaces between, belong to it)
+#: before a capital letter.
+_SENTENCE_END = re.compile(r"(?<=[.!?])((?:\s*\[\[[^\]\n]*\]\])*)\s+(?=[\"'*(\[]*[A-ZÅÄÖÉ])")
 _NOISE = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|\[\[[^\]]*\]\]|https?://\S+|\{[^}]*\}")
 
 
@@ -39,11 +42,12 @@ class Sentence:
 
     @property
     def citations(self) -> list[str]:
-        return CITATION.findall(self.text)
+        """The ids cited, as written; a marker shown as code (`[[source:x]]`) cites nothing."""
+        return CITATION.findall(strip_code(self.text))
 
     @property
     def is_advice(self) -> bool:
-        return ADVICE in self.text
+        return ADVICE in strip_code(self.text)
 
     @property
     def words(self) -> str:
@@ -71,11 +75,70 @@ class Rules:
         return None
 
 
-def rules_from(data: dict) -> Rules:
-    scope = data.get("scope") or {}
-    return Rules(frozenset(scope.get("types") or ()), tuple(scope.get("paths") or ()),
-                 {lang: [re.compile(p, re.IGNORECASE) for p in patterns]
-                  for lang, patterns in (data.get("patterns") or {}).items()})
+def load_rules(doc: yamlio.YamlDoc, path: str, page_types: tuple[str, ...], languages: tuple[str, ...],
+               required: tuple[str, ...]) -> tuple[Rules | None, list[Problem]]:
+    """data/normative.yml as Rules, and every problem in it at its line: a pattern that does
+    not compile, a page type that does not exist, a language of the site that must be
+    complete (`required`) without patterns, patterns for a language the site does not have."""
+    problems = [Problem(path, line, f"'{key}' appears twice: keep one, or the first value is silently lost")
+                for key, line in doc.duplicates]
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        return None, [*problems, Problem(path, 1, "expected 'scope:' and 'patterns:' (see the comment at the top)")]
+    problems += [Problem(path, doc.line_of((key,)), f"unknown field '{key}': only scope and patterns belong here")
+                 for key in data if key not in ("scope", "patterns")]
+    scope = data.get("scope")
+    if not isinstance(scope, dict):
+        problems.append(Problem(path, doc.line_of(("scope",), 1), "'scope' should hold 'types:' and 'paths:' lists"))
+        scope = {}
+    for key in scope:
+        if key not in ("types", "paths"):
+            problems.append(Problem(path, doc.line_of(("scope", key)), f"unknown field 'scope.{key}': use types and "
+                                                                        "paths"))
+    types, paths = _texts(doc, path, ("scope", "types"), problems), _texts(doc, path, ("scope", "paths"), problems)
+    for index, name in enumerate(types):
+        if name not in page_types:
+            problems.append(Problem(path, doc.line_of(("scope", "types", index)),
+                                    f"'{name}' is no page type: use one of {', '.join(page_types)}"))
+    patterns = data.get("patterns")
+    if not isinstance(patterns, dict):
+        problems.append(Problem(path, doc.line_of(("patterns",), 1), "'patterns' should hold a list for each "
+                                                                      f"language ({', '.join(languages)})"))
+        patterns = {}
+    compiled: dict[str, list[re.Pattern]] = {}
+    for lang in required:
+        if lang not in patterns:
+            problems.append(Problem(path, doc.line_of(("patterns",), 1),
+                                    f"'patterns.{lang}' is missing: add the words that make a sentence a rule in "
+                                    "that language"))
+    for lang in patterns:
+        if lang not in languages:
+            problems.append(Problem(path, doc.line_of(("patterns", lang)), f"'{lang}' is not a language of the "
+                                                                          f"site: use {', '.join(languages)}"))
+            continue
+        compiled[lang] = []
+        for index, pattern in enumerate(_texts(doc, path, ("patterns", lang), problems)):
+            try:
+                compiled[lang].append(re.compile(pattern, re.IGNORECASE))
+            except re.error as exc:
+                problems.append(Problem(path, doc.line_of(("patterns", lang, index)),
+                                        f"the pattern '{pattern}' is not a regular expression Python can read "
+                                        f"({exc.msg} at position {exc.pos}): correct it"))
+    return Rules(frozenset(types), tuple(paths), compiled), problems  # what could be read, checked anyway
+
+
+def _texts(doc: yamlio.YamlDoc, path: str, loc: tuple[str, ...], problems: list[Problem]) -> list[str]:
+    """The texts of a list at loc; what is not a list of texts is a problem."""
+    value = doc.data
+    for key in loc:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        problems.append(Problem(path, doc.line_of(loc, 1), f"'{'.'.join(loc)}' should be a list of texts, each on "
+                                                           "its own line starting with '- '"))
+        return []
+    return value
 
 
 def sentences(body: str, first_line: int = 1) -> Iterator[Sentence]:
@@ -144,19 +207,24 @@ def main(argv: list[str]) -> int:
     """List the uncited rules in the given Markdown files (a writer's aid; kb check is the gate)."""
     from kb.model.frontmatter import decode, split
     from kb.model.load import page_identity
-    from kb.model.site import load_site
+    from kb.model.schema import PAGE_TYPES
+    from kb.model.site import find_root, load_site
 
-    site = load_site(Path(__file__).resolve().parents[3])
-    rules = rules_from(yaml.safe_load((site.data_dir / "normative.yml").read_text(encoding="utf-8")))
+    site = load_site(find_root())
+    doc = yamlio.load((site.data_dir / "normative.yml").read_text(encoding="utf-8"))
+    rules, problems = load_rules(doc, "data/normative.yml", tuple(PAGE_TYPES), site.languages,
+                                 site.complete_languages)
+    for problem in problems:
+        print(problem)
     found = 0
     for name in argv:
         path = Path(name).resolve()
         parts = split(decode(path.read_bytes()))
-        _, lang = page_identity(path, site)
+        lang = page_identity(path, site)[1]
         for sentence, word in uncited(parts.body, parts.body_line, lang, rules):
             found += 1
             print(f"{name}:{sentence.line}: (\"{word}\") {sentence.text[:160]}")
-    return 1 if found else 0
+    return 1 if found or problems else 0
 
 
 if __name__ == "__main__":

@@ -255,6 +255,61 @@ class Glossary(Strict):
     terms: list[GlossaryTerm] = Field(min_length=1)
 
 
+# --- the register of sources (data/sources.yml) ----------------------------------------
+
+#: A register id: what pages write in [[source:ID]]; the header of data/sources.yml gives the convention.
+SOURCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _source_id(value: str) -> str:
+    if not SOURCE_ID.fullmatch(value):
+        raise ValueError(f"'{value}' is not an id of the register's form: lower-case letters a-z, digits and "
+                         "single hyphens, e.g. brb-4-1a or osl-10-21 (see the top of data/sources.yml)")
+    return value
+
+
+def _no_markdown(value: str) -> str:
+    """The register's texts are shown as written, never read as Markdown."""
+    for mark in ("](", "[[", "`", "**"):
+        if mark in value:
+            raise ValueError(f"is plain text: remove '{mark}' (the site shows it as it is written, not as Markdown)")
+    return value
+
+
+PlainText = Annotated[Text, AfterValidator(_no_markdown)]
+
+
+class PlainLabels(Labels):
+    """A text in every language of the site, shown as written."""
+
+    __pydantic_extra__: dict[str, PlainText] = Field(init=False)
+
+
+class SourceEntry(Strict):
+    """One passage the site relies on, cited on pages as [[source:ID]]."""
+
+    id: Annotated[str, AfterValidator(_source_id)] = Field(description="What pages cite, e.g. brb-4-1a")
+    issuer: PlainText = Field(description="Who issued the document, e.g. Sveriges riksdag")
+    title: PlainLabels = Field(description="The document's title in each language")
+    document: PlainText = Field(description="Its identifier, e.g. SFS 1962:700 or prop. 2017/18:123")
+    locator: PlainLabels = Field(description="Where in the document, as exactly as the source allows, in each "
+                                             "language, e.g. 4 kap. 1 a §")
+    url: HttpsUrl = Field(description="The passage on an official host (official_hosts at the top of the file)")
+    says: PlainLabels = Field(description="One sentence in our own words of what the passage says, in each "
+                                          "language; never a quotation")
+    read_on: IsoDate | None = Field(default=None, description="The date a person read the passage")
+    confirmed: bool = Field(default=True, description="false when the passage itself could not be read")
+    secondary_of: Annotated[str, AfterValidator(_source_id)] | None = Field(
+        default=None, description="For a copy on another host: the id of the entry with the official text")
+
+    @model_validator(mode="after")
+    def _read_or_unconfirmed(self) -> SourceEntry:
+        if self.read_on is None and self.confirmed:
+            raise ValueError("'read_on' is missing: add the date (YYYY-MM-DD) a person read the passage, or "
+                             "confirmed: false if it could not be read")
+        return self
+
+
 # --- pages ----------------------------------------------------------------------------
 
 
@@ -275,11 +330,6 @@ class Checked(Strict):
     @property
     def checked(self) -> bool:
         return self.checked_on is not None
-
-
-class Source(Checked):
-    title: Text
-    url: HttpsUrl
 
 
 class Statute(Checked):
@@ -308,7 +358,6 @@ class PageBase(Strict):
     last_reviewed_on: IsoDate
     review_in: int | None = Field(default=None, ge=1, le=36, description="Months until the next review")
     keywords: list[Text] = Field(default_factory=list, description="Extra words search should match")
-    sources: list[Source] = Field(default_factory=list)
     source_revision: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] | None = Field(
         default=None, description="Translations only: the revision of the source page translated"
     )

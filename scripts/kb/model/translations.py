@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kb.model import frontmatter, yamlio
+from kb.model.citations import cited_ids
 from kb.model.load import Content, PageFile
 
 STATES = ("missing", "outdated", "orphaned", "translated")
@@ -67,6 +68,37 @@ def statuses(content: Content) -> list[Status]:
                 found.append(Status(page.key, lang, "orphaned", None, page.rel, None,
                                     page.meta.source_revision if page.meta else None))
     return found
+
+
+@dataclass(frozen=True)
+class CitationDrift:
+    """A translation that cites other passages than its source: each language's reader must
+    be told what the same rule rests on."""
+
+    key: str
+    lang: str
+    source: str
+    translation: str
+    only_in_source: tuple[str, ...]  # ids the source cites and the translation does not
+    only_in_translation: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def citation_drift(content: Content) -> list[CitationDrift]:
+    """Every translation whose set of cited ids differs from its source page's."""
+    default = content.site.default_language
+    found = []
+    for page in content.pages:
+        source = content.page(page.key, default) if page.lang != default else None
+        if source is None:
+            continue
+        mine, theirs = set(cited_ids(page.body)), set(cited_ids(source.body))
+        if mine != theirs:
+            found.append(CitationDrift(page.key, page.lang, source.rel, page.rel, tuple(sorted(theirs - mine)),
+                                       tuple(sorted(mine - theirs))))
+    return sorted(found, key=lambda drift: (drift.lang, drift.key))
 
 
 def is_outdated(content: Content, page: PageFile) -> bool:

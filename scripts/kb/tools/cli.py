@@ -34,6 +34,7 @@ from kb.tools import (
     release,
     scaffold,
     search,
+    sources_review,
 )
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -91,6 +92,17 @@ def parser() -> argparse.ArgumentParser:
                        help="record in these translations that they match their source as it is now")
     trans.set_defaults(handler=run_translations)
 
+    cite = sub.add_parser("sources", help="each cited sentence of a page beside the passages it cites, for reviewers")
+    which = cite.add_mutually_exclusive_group(required=True)
+    which.add_argument("--review", metavar="PAGE", help="the page to review, e.g. docs/ansvar/barn.md")
+    which.add_argument("--review-all", action="store_true",
+                       help="every page whose rules must cite (data/normative.yml), and every page that cites")
+    cite.add_argument("--html", type=Path, metavar="OUT",
+                      help="write standalone HTML instead of text: with --review the file OUT, with --review-all "
+                           "one file per page and index.html in the folder OUT")
+    _today_option(cite)
+    cite.set_defaults(handler=run_sources)
+
     find = sub.add_parser("search", help="search the built site offline, ranked as the site's search box")
     find.add_argument("query", nargs="?", help="what to search for")
     find.add_argument("--lang", default=None, help="a language of the site (default: its default language)")
@@ -104,7 +116,8 @@ def parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("links", help="check external links with lychee; exit 1 only for confirmed failures")
     ext.add_argument("--config", type=Path, default=None, help="lychee configuration (default: lychee.toml)")
     ext.add_argument("--report-dir", type=Path, default=Path("build"), help="where to write links-report.md/.json")
-    ext.add_argument("files", nargs="*", type=Path, help="only these files (default: every page and contacts)")
+    ext.add_argument("files", nargs="*", type=Path,
+                     help="only these files (default: every page, the contacts and the register of sources)")
     ext.set_defaults(handler=run_links)
 
     measure = sub.add_parser("bench", help="measure build, check, output and search at scale (or on a built site)")
@@ -277,9 +290,11 @@ def run_translations(site: Site, args) -> int:
     if args.record:
         return _record_revisions(site, content, args.record)
     found = translations.statuses(content)
+    drift = translations.citation_drift(content)
     required = translations.required_languages(content)
     if args.json:
-        print(json.dumps({"required": required, "pages": [s.as_dict() for s in found]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"required": required, "pages": [s.as_dict() for s in found],
+                          "citations": [d.as_dict() for d in drift]}, ensure_ascii=False, indent=2))
     else:
         for status in found:
             if status.state == "translated":
@@ -289,10 +304,22 @@ def run_translations(site: Site, args) -> int:
                     "outdated": f"update it from {status.source}, then `kb translations --record {where}`",
                     "orphaned": "its source page is gone: delete it or restore the source"}[status.state]
             print(f"{status.state:<9} {status.lang}  {where}: {hint}")
+        for item in drift:
+            print(f"citations {item.lang}  {item.translation}: {_drift_hint(item)}")
         counts = {state: sum(1 for s in found if s.state == state) for state in translations.STATES}
-        print(", ".join(f"{n} {state}" for state, n in counts.items()))
+        print(", ".join(f"{n} {state}" for state, n in counts.items()) + f", {len(drift)} citing other sources")
     failing = [s for s in found if s.lang in required and s.state in ("missing", "outdated")]
+    failing += [d for d in drift if d.lang in required]
     return PROBLEMS if args.strict and failing else OK
+
+
+def _drift_hint(drift: translations.CitationDrift) -> str:
+    parts = []
+    if drift.only_in_source:
+        parts.append(f"{drift.source} cites {', '.join(drift.only_in_source)}, which it does not")
+    if drift.only_in_translation:
+        parts.append(f"it cites {', '.join(drift.only_in_translation)}, which {drift.source} does not")
+    return "; ".join(parts) + ": cite the same passages as the source, sentence by sentence"
 
 
 def _record_revisions(site: Site, content, files: list[str]) -> int:
@@ -325,6 +352,51 @@ def _record_revisions(site: Site, content, files: list[str]) -> int:
     if wrong:
         raise UsageError("; ".join(wrong))
     return PROBLEMS if failed else OK
+
+
+# --- kb sources -------------------------------------------------------------------------
+
+
+def run_sources(site: Site, args) -> int:
+    """The review of one page's citations, or of every page's; exit 1 when a page reviewed
+    has problems with its citations (each printed as path:line: message)."""
+    content = load.load(site)
+    today = _today(args)
+    if args.review_all:
+        if args.html:
+            reviews = _written(args.html, lambda: sources_review.write_all(content, args.html, today))
+            print(f"kb sources: {len(reviews)} pages reviewed in {args.html}/ (open index.html)")
+        else:
+            reviews = [sources_review.review(content, page, today) for page in sources_review.pages_to_review(content)]
+            print("\n".join(sources_review.as_text(item) for item in reviews), end="")
+    else:
+        try:
+            page = sources_review.find_page(content, args.review, Path.cwd())
+        except sources_review.UnknownPage as exc:
+            raise UsageError(str(exc)) from None
+        reviews = [sources_review.review(content, page, today)]
+        if args.html:
+            _written(args.html, lambda: _write_file(args.html, sources_review.as_html(reviews[0])))
+            print(f"kb sources: {page.rel} reviewed in {args.html}")
+        else:
+            print(sources_review.as_text(reviews[0]), end="")
+    problems = sorted({p for item in reviews for p in item.problems}, key=lambda p: (p.path, p.line or 0))
+    if args.html:
+        for problem in problems:
+            print(problem)
+    return PROBLEMS if problems else OK
+
+
+def _written(target: Path, write):
+    try:
+        return write()
+    except OSError as exc:
+        raise UsageError(f"--html {target}: cannot be written: {exc.strerror}") from None
+
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 # --- kb search --------------------------------------------------------------------------

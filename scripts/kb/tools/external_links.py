@@ -45,7 +45,9 @@ def classify(status: dict) -> str:
 
 
 def inputs(content: Content) -> list[Path]:
-    return [page.path for page in content.pages] + [content.site.data_dir / "contacts.yml"]
+    """Every page, the contacts, and the register of sources: each passage's link is one a reader follows."""
+    return [page.path for page in content.pages] + [content.site.data_dir / name
+                                                    for name in ("contacts.yml", "sources.yml")]
 
 
 def owners(content: Content) -> dict[str, str]:
