@@ -94,12 +94,15 @@ def read_on_passed(content: Content, scope: Scope) -> Iterator[Problem]:
 
 
 def cited(content: Content, scope: Scope) -> Iterator[Problem]:
-    """An entry no page cites: the register holds what the site rests on, nothing else."""
+    """An entry no page cites (directly, or as the copy of a cited passage, or as the official
+    passage of a cited copy): the register holds what the site rests on, nothing else."""
     register = content.sources
     if register is None or not register.entries:
         return
     used = {source_id for page in content.pages for source_id in cited_ids(page.body)}
     used |= {entry.secondary_of for entry in register.entries.values() if entry.secondary_of}
+    # A copy is where a person read an official passage: it counts as cited with that passage.
+    used |= {source_id for source_id, entry in register.entries.items() if entry.secondary_of in used}
     for source_id in register.entries:
         if source_id not in used:
             yield Problem(PATH, register.line(source_id, "id"),
