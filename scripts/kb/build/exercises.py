@@ -55,6 +55,10 @@ def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: 
     def put(where: dict[int, list[str]], line: int, fragment: str) -> None:
         where.setdefault(line, []).append(deferred.html(fragment, block=True).strip("\n"))
 
+    def inside(line: int, fragment: str) -> None:
+        """After `line`, indented: inside the option's fold."""
+        after.setdefault(line, []).append("    " + deferred.html(fragment, block=True).strip("\n"))
+
     folder = url if url.endswith("/") else posixpath.dirname(url)  # page/ or page.html (offline)
     script = posixpath.relpath(SCRIPT, folder.rstrip("/") or ".")
     said = " ".join(f'data-{name}="{ui.get(key, lang)}"' for name, key in SCRIPT_TEXTS)
@@ -67,6 +71,10 @@ def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: 
         put(before, stage.options[0].line, '<div class="kb-options">')
         for option in stage.options:
             put(before, option.line, f'<div class="kb-option" data-verdict="{option.verdict}">')
+            # The feedback, inside the fold: left out of search, so that a search for a rule
+            # finds the page that explains it rather than an exercise's answer about it.
+            inside(option.line, '<div class="kb-feedback" data-search-exclude>')
+            inside(option.end_line, "</div>")
             put(after, option.end_line, "</div>")
         put(after, stage.options[-1].end_line, "</div>")
     key_marker = deferred.place("")
@@ -98,7 +106,7 @@ def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: 
 
 
 _OPTION_HTML = re.compile(r'<div class="kb-option" data-verdict="([a-z-]+)">\s*<details[^>]*>\s*<summary>(.*?)'
-                          r"</summary>(.*?)</details>\s*</div>", re.S)
+                          r'</summary>\s*<div class="kb-feedback"[^>]*>(.*?)</div>\s*</details>\s*</div>', re.S)
 _STAGE_HTML = re.compile(r'<div class="kb-stage" data-stage="([0-9]+)">\s*<h2[^>]*>(.*?)</h2>', re.S)
 _ID = re.compile(r'\s(?:id|aria-describedby|aria-labelledby)="[^"]*"')
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
