@@ -28,6 +28,8 @@ PAGES = [
     "sverige-i-korthet/",                       # the page for international partners
     "404.html",                                 # the page for an address that does not exist
     "nytt/",                                    # what's new
+    "ovningar/",                                # the list of exercises
+    "ovningar/patienten-som-inte-far-tala-sjalv/",  # an exercise as it loads (test_exercises.py: after a choice)
 ]
 PHONE = {"width": 390, "height": 800}
 
