@@ -24,6 +24,7 @@ PAGE_TYPES = {
     "method catalogue": "/metoder/",
     "contacts": "/kontakter/",
     "glossary": "/ordlista/",
+    "exercise": "/ovningar/patienten-som-inte-far-tala-sjalv/",
     "English start page": "/en/",
     "English manual step": "/en/manual/steg-2-akut-skydd/",
     "English checklist": "/en/checklistor/vuxna-sexuell-exploatering/",
@@ -32,6 +33,7 @@ PAGE_TYPES = {
     "English method catalogue": "/en/metoder/",
     "English contacts": "/en/kontakter/",
     "English glossary": "/en/ordlista/",
+    "English exercise": "/en/ovningar/patienten-som-inte-far-tala-sjalv/",
 }
 
 #: Reports every violation as a console error, wherever the browser's own message goes.
