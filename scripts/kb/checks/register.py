@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from kb.checks.scope import Scope
 from kb.model import urls
-from kb.model.citations import cited_ids
+from kb.model.citations import cited_ids, data_texts
 from kb.model.load import Content
 from kb.model.normative import sentences
 from kb.model.problems import Problem
@@ -100,6 +100,7 @@ def cited(content: Content, scope: Scope) -> Iterator[Problem]:
     if register is None or not register.entries:
         return
     used = {source_id for page in content.pages for source_id in cited_ids(page.body)}
+    used |= {source_id for text in data_texts(content) for source_id in cited_ids(text.text)}
     used |= {entry.secondary_of for entry in register.entries.values() if entry.secondary_of}
     # A copy is where a person read an official passage: it counts as cited with that passage.
     used |= {source_id for source_id, entry in register.entries.items() if entry.secondary_of in used}
