@@ -19,7 +19,7 @@ from kb.tools.browser import free_port
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
-TODAY = "2026-12-02"  # fixed 'today' for every check the tests run
+TODAY = "2026-12-07"  # fixed 'today' for every check the tests run
 
 
 def env(**extra: str) -> dict[str, str]:
