@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, assert_clean_run, kb, make_site, mkdocs_build
+from conftest import FIXTURES, ROOT, assert_clean_run, kb, make_serve, make_site, mkdocs_build
 
 METHOD = ROOT / "docs" / "metoder" / "gemensamma" / "lokal-handlingsplan.md"
 
@@ -119,3 +119,18 @@ def test_the_strict_build_fails_only_where_kb_check_failed(tmp_path, name):
         return  # kb check said no first: whatever the build says, the contributor knew
     built = mkdocs_build(project, tmp_path / "site")
     assert built.returncode == 0, f"kb check passed {name} but the strict build failed:\n{built.stderr[-3000:]}"
+
+
+def test_make_serve_shows_a_freshly_scaffolded_method_with_its_problems_and_never_hangs(tmp_path):
+    """The placeholders of a new method are problems kb check reports: make serve shows every
+    page anyway, the method's own with a box that lists them."""
+    project = make_site(tmp_path)
+    created = kb("new", "method", "--title", "Ny provmetod", "--region", "syd", "--focus-area", "5", cwd=project)
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert kb("check", cwd=project).returncode == 1, "the placeholders are problems"
+    with make_serve(project, "-o", ".venv/.installed") as fetch:
+        start = fetch("/", within=120)
+        assert "114 14" in start and "Förhandsvisning: rätta det här" not in start
+        method = fetch("/metoder/syd/ny-provmetod/", within=5)
+        assert "Förhandsvisning: rätta det här" in method
+        assert "docs/metoder/syd/ny-provmetod.md:" in method and "template placeholder left in" in method

@@ -8,6 +8,7 @@ page (through a Deferred), so search finds each page by its own words.
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from kb.build import changes, citations, contact_cards, edit_link, facts, listings, method_form, notices, page_html
 from kb.build.listings import Deferred
@@ -61,6 +62,18 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)
     text = citations.render(content, text, lang, deferred)
     return text + notices.abbreviations(content, lang, text)
+
+
+def preview_problems(content: Content, problems, rel: str, lang: str, meta: dict) -> str:
+    """`make serve` only: this page's problems (and those of data/, which every page shows) in
+    a box at the top, so the preview says why the build would stop instead of hanging."""
+    mine = [p for p in problems if p.path == rel or not p.path.startswith("docs/")]
+    if not mine:
+        return ""
+    items = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in mine)
+    box = (f'<div class="admonition danger" role="alert"><p class="admonition-title">'
+           f'{content.ui.get("serve_problems", lang)}</p><ul>{items}</ul></div>')
+    return meta["kb_deferred"].html(box, block=True) + "\n\n"
 
 
 def html(page_html_text: str, meta: dict) -> tuple[str, tuple[Removal, ...]]:

@@ -183,7 +183,11 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
                     languages[0])
 
     by_language: dict[str, list[dict]] = {lang: [] for lang in languages}
+    seen: set[str] = set()
     for doc in combined["docs"]:
+        if doc["location"] in seen:
+            continue  # `make serve` hands the theme's index each section twice: a result shows once
+        seen.add(doc["location"])
         by_language[language_of(doc["location"])].append(doc)
     if sum(1 for docs in by_language.values() if docs) < 2:
         return []  # not the combined index (an earlier build's, or already split)

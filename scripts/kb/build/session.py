@@ -102,6 +102,7 @@ class BuildSession:
         self.templates = CompiledTemplates()
         self._content: tuple[tuple, Content, list[Problem]] | None = None
         self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
+        self.preview_problems: list[Problem] = []  # `make serve` only: shown on the pages they are about
         self._root: Path | None = None
 
     # --- MkDocs events, in the order they come ---------------------------------------
@@ -126,9 +127,15 @@ class BuildSession:
         content, problems = self.content(refresh=outermost)
         if self.command == "build":
             compat.keep_out_of_collector()
+        self.preview_problems = []
         if problems and not self.options.skip_checks:
             listing = "\n".join(str(p) for p in problems)
-            raise compat.BuildError(f"content problems, the same `kb check` reports:\n{listing}")
+            if self.command != "serve":
+                raise compat.BuildError(f"content problems, the same `kb check` reports:\n{listing}")
+            # `make serve` shows the pages, each with its problems on it, rather than no page at
+            # all while a new method still holds its placeholders.
+            self.preview_problems = problems
+            compat.log.warning(f"content problems, the same `kb check` reports (shown on the pages):\n{listing}")
         if compat.offline_enabled(config):
             compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
         if outermost and not self.dirty and link_check.may_fork():
@@ -179,9 +186,13 @@ class BuildSession:
         content = self.content()[0]
         key, _ = load.page_identity(Path(page.file.abs_src_path), content.site)
         lang, file_lang = compat.page_languages(page, content.site.default_language)
-        return pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
+        text = pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
                               directory_urls=config.use_directory_urls, today=self.options.build_date,
                               include_drafts=self.options.include_drafts, repository=self.repository)
+        if self.preview_problems:
+            rel = content.rel(str(Path(page.file.abs_src_path).relative_to(content.site.root)))
+            text = pages.preview_problems(content, self.preview_problems, rel, lang, page.meta) + text
+        return text
 
     def page_content(self, html: str, page, config) -> str:
         """What the page publishes has passed the allowlist. Anything it removed stops a strict

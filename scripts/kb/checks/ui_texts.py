@@ -153,6 +153,7 @@ TEXTS: dict[str, UiText] = {
     "share_phone": _text(),
     "share_left": _text(),
     "share_ready": _text(),
+    "serve_problems": _text(),
     "share_copied": _text(),
     "share_copy_failed": _text(),
     "share_cleared": _text(),
