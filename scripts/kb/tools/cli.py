@@ -16,6 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from kb import checks
 from kb.checks.scope import Scope
 from kb.model import freshness, load, schema, translations
@@ -143,7 +145,8 @@ def parser() -> argparse.ArgumentParser:
     off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
     off.set_defaults(handler=run_offline)
 
-    new = sub.add_parser("new", help="start a new page from its template")
+    new = sub.add_parser("new", help="start a new page from its template", epilog=_taxonomy_ids(),
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
     new.add_argument("kind", choices=["method"], help="what to create")
     new.add_argument("--title", help="the method's name")
     new.add_argument("--region", help="your region's id, as in data/taxonomy.yml (e.g. syd)")
@@ -623,6 +626,29 @@ def _ask(prompt: str) -> str:
         return ""
 
 
+def _taxonomy_ids() -> str | None:
+    """The ids `kb new method` takes, for its --help: read from data/taxonomy.yml when kb runs
+    in the project (the taxonomy is the one list; nothing is repeated here). Read as plain
+    YAML, since every kb command builds this parser: `kb check` validates the file."""
+    try:
+        site = load_site(find_root())
+        data = yaml.safe_load((site.data_dir / "taxonomy.yml").read_text(encoding="utf-8"))
+        lang = site.default_language
+
+        def label(term: dict) -> str:
+            return str((term.get("label") or {}).get(lang, ""))
+
+        lines = ["regions (--region):", *(f"  {r['id']:<12} {label(r)}" for r in data["regions"]),
+                 "focus areas (--focus-area, by number or id):",
+                 *(f"  {a['number']} {a['id']:<16} {label(a)}" for a in data["focus_areas"])]
+        for kind, flag in (("target_groups", "--target-group"), ("exploitation_forms", "--exploitation-form"),
+                           ("actors", "--actor")):
+            lines.append(f"{kind.replace('_', ' ')} ({flag}): {', '.join(str(t['id']) for t in data[kind])}")
+    except (SiteConfigError, OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+        return None  # outside the project, or a taxonomy kb check will report
+    return "\n".join(lines)
+
+
 def run_new(site: Site, args) -> int:
     content = load.load(site)
     if content.taxonomy is None:
@@ -640,10 +666,7 @@ def run_new(site: Site, args) -> int:
         for area in taxonomy.focus_areas:
             print(f"  {area.number}. {area.label.get(lang)}")
         areas = _ask("Insatsområden, nummer med komma emellan (focus areas, e.g. 3,5): ").replace(",", " ").split()
-    missing = [flag for flag, value in (("--title", title), ("--region", region), ("--focus-area", areas)) if not value]
-    if missing:
-        raise UsageError(f"missing {', '.join(missing)}, e.g. "
-                         "kb new method --title \"Uppsökande arbete\" --region syd --focus-area 3")
+    title, region, areas = title or "", region or "", areas or []
     sections: dict[str, str] = {}
     for section_id, text in args.sections:
         if section_id in sections:
