@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, assert_clean_run, kb, make_serve, make_site, mkdocs_build
+from conftest import FIXTURES, ROOT, assert_clean_run, kb, make_serve, make_site, mkdocs_build, run
 
 METHOD = ROOT / "docs" / "metoder" / "gemensamma" / "lokal-handlingsplan.md"
 
@@ -134,3 +134,17 @@ def test_make_serve_shows_a_freshly_scaffolded_method_with_its_problems_and_neve
         method = fetch("/metoder/syd/ny-provmetod/", within=5)
         assert "Förhandsvisning: rätta det här" in method
         assert "docs/metoder/syd/ny-provmetod.md:" in method and "template placeholder left in" in method
+
+
+def test_the_build_s_own_link_problems_are_annotated_on_the_source_line(tmp_path):
+    """In CI a broken link the build finds in its HTML is a ::error on the page's source
+    line, not on the built file (here with kb check's rules skipped, so the build meets it)."""
+    project = make_site(tmp_path)
+    line = plant_broken_links(project)
+    result = run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--site-dir", str(tmp_path / "site")], project,
+                 KB_SKIP_CHECKS="1", GITHUB_ACTIONS="true")
+    assert_clean_run(result)
+    annotations = [row for row in result.stdout.splitlines() if row.startswith("::error")]
+    assert any(row.startswith(f"::error file=docs/om/index.md,line={line},title=mkdocs build::broken link ")
+               for row in annotations), result.stdout + result.stderr[-2000:]
+    assert not any("file=site/" in row for row in annotations), "nothing is annotated on the built HTML"

@@ -30,7 +30,7 @@ from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today
 from kb.model.load import Content
-from kb.model.problems import Problem
+from kb.model.problems import Problem, as_github
 from kb.model.repository import Repository, RepositoryError, from_extra
 from kb.model.schema import as_html_text
 from kb.model.site import load_site
@@ -45,6 +45,7 @@ class Options:
     include_drafts: bool = False  # `make serve` shows pages with status: draft
     poll: bool = False  # `make serve POLL=1`: look for saves instead of file events
     skip_checks: bool = False  # KB_SKIP_CHECKS=1, for the security tests only: the allowlist must hold alone
+    annotate: bool = False  # in GitHub Actions: problems also as ::error workflow commands
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ,
@@ -66,7 +67,7 @@ class Options:
         else:
             build_date = clock()
         return cls(today, build_date, environ.get("KB_DRAFTS", "") == "1", environ.get("KB_POLL", "") == "1",
-                   environ.get("KB_SKIP_CHECKS", "") == "1")
+                   environ.get("KB_SKIP_CHECKS", "") == "1", environ.get("GITHUB_ACTIONS", "") == "true")
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -130,6 +131,8 @@ class BuildSession:
         self.preview_problems = []
         if problems and not self.options.skip_checks:
             listing = "\n".join(str(p) for p in problems)
+            if self.options.annotate and outermost:
+                print("\n".join(as_github(p, "mkdocs build") for p in problems), flush=True)
             if self.command != "serve":
                 raise compat.BuildError(f"content problems, the same `kb check` reports:\n{listing}")
             # `make serve` shows the pages, each with its problems on it, rather than no page at
@@ -265,6 +268,9 @@ class BuildSession:
                 pending()
             problems = link_check.check_site(site_dir, content.site, _site_host(config), self._pages_to_check())
         if problems:
+            problems = link_check.in_sources(problems, content, site_dir)
+            if self.options.annotate:  # each on its line in the pull request's "Files changed"
+                print("\n".join(as_github(p, "mkdocs build") for p in problems), flush=True)
             listing = "\n".join(str(p) for p in problems)
             if self.options.skip_checks:
                 compat.log.warning(f"broken links in the built site (KB_SKIP_CHECKS=1):\n{listing}")
