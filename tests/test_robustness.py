@@ -342,6 +342,8 @@ def test_a_folder_named_like_a_page_a_pipe_and_other_markdown_endings(tmp_path):
         "docs/om.mkd: is built as a page, but only pages ending in .md are checked: rename it to om.md",
         "docs/ror.md: is not a file or folder (a pipe, socket or device): delete it",
         "docs/x.md: is a folder named like a page: rename the folder (e.g. to x)",
+        "docs/x.md/sida.md: is in no section of the navigation, so the build stops on it: add it under nav: in "
+        "mkdocs.yml, or move it where the navigation leaves pages out",
     ]
 
 

@@ -101,8 +101,10 @@ def cited(content: Content, scope: Scope) -> Iterator[Problem]:
         return
     used = {source_id for page in content.pages for source_id in cited_ids(page.body)}
     used |= {source_id for text in data_texts(content) for source_id in cited_ids(text.text)}
-    used |= {entry.secondary_of for entry in register.entries.values() if entry.secondary_of}
-    # A copy is where a person read an official passage: it counts as cited with that passage.
+    # A cited copy keeps its official passage, and a copy is where a person read an official
+    # passage: it counts as cited with that passage.
+    used |= {entry.secondary_of for source_id, entry in register.entries.items()
+             if entry.secondary_of and source_id in used}
     used |= {source_id for source_id, entry in register.entries.items() if entry.secondary_of in used}
     for source_id in register.entries:
         if source_id not in used:

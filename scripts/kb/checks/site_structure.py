@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pathspec
 
 from kb.checks.scope import Scope
-from kb.model.load import Content
+from kb.model.load import Content, built_url
 from kb.model.method_file import METHODS_FOLDER
 from kb.model.problems import Problem
 from kb.model.site import navigation
@@ -23,10 +23,13 @@ from kb.model.site import navigation
 def check(content: Content, scope: Scope) -> Iterator[Problem]:
     listed, patterns = navigation(content.site.root)
     left_out = pathspec.GitIgnoreSpec.from_lines(patterns)
+    listed_urls = {built_url(key) for key in listed}
     default = content.site.default_language
     for page in content.pages:
         if page.lang != default or page.meta is None or page.meta.status == "draft":
             continue  # a translation follows its source; a draft is not built
+        if built_url(page.key) in listed_urls and page.key not in listed:
+            continue  # at a listed page's address: kb.model.load says so (two pages, one address)
         if page.key not in listed and not left_out.match_file(page.key):
             yield Problem(page.rel, None, _where_to_put_it(page.key, page.meta.type))
         if page.meta.type == "method":

@@ -8,6 +8,7 @@ argument, or something to do first, with the message saying what).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -145,8 +146,9 @@ def parser() -> argparse.ArgumentParser:
     off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
     off.set_defaults(handler=run_offline)
 
-    new = sub.add_parser("new", help="start a new page from its template", epilog=_taxonomy_ids(),
+    new = sub.add_parser("new", help="start a new page from its template",
                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    new.format_help = functools.partial(_help_with_ids, new)  # the taxonomy is read only when help is asked
     new.add_argument("kind", choices=["method"], help="what to create")
     new.add_argument("--title", help="the method's name")
     new.add_argument("--region", help="your region's id, as in data/taxonomy.yml (e.g. syd)")
@@ -626,6 +628,11 @@ def _ask(prompt: str) -> str:
         return ""
 
 
+def _help_with_ids(new: argparse.ArgumentParser) -> str:
+    new.epilog = _taxonomy_ids()
+    return argparse.ArgumentParser.format_help(new)
+
+
 def _taxonomy_ids() -> str | None:
     """The ids `kb new method` takes, for its --help: read from data/taxonomy.yml when kb runs
     in the project (the taxonomy is the one list; nothing is repeated here). Read as plain
@@ -644,7 +651,7 @@ def _taxonomy_ids() -> str | None:
         for kind, flag in (("target_groups", "--target-group"), ("exploitation_forms", "--exploitation-form"),
                            ("actors", "--actor")):
             lines.append(f"{kind.replace('_', ' ')} ({flag}): {', '.join(str(t['id']) for t in data[kind])}")
-    except (SiteConfigError, OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+    except (SiteConfigError, OSError, ValueError, RecursionError, yaml.YAMLError, KeyError, TypeError, AttributeError):
         return None  # outside the project, or a taxonomy kb check will report
     return "\n".join(lines)
 
