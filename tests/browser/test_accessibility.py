@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT, kb, make_site
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +63,18 @@ def test_no_wcag_violations(audited, site_server, prefix, path):
 def test_no_wcag_violations_on_a_page_with_references(audited, site_server, cited_page, prefix):
     """Numbered citations, back-links and the folded passages under Källor / Sources."""
     audited.goto(site_server.url(f"/{prefix}{cited_page}"))
+    violations = axe_violations(audited)
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", ["index.html", "ansvar/hanvisningar.html", "ansvar/hanvisningar.en.html"])
+def test_the_reviewers_pages_of_sources_have_no_wcag_violations(audited, tmp_path, name):
+    """`kb sources --review-all --html`: what CI uploads for reviewers (no site is built)."""
+    fixture = FIXTURES / "citations"
+    project = make_site(tmp_path, docs=fixture / "docs", data=fixture / "data")
+    result = kb("sources", "--review-all", "--html", str(tmp_path / "review"), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    audited.goto((tmp_path / "review" / name).as_uri())
     violations = axe_violations(audited)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
 
