@@ -80,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
     fresh.add_argument("--json", action="store_true", help="print JSON for machines")
     fresh.add_argument("--strict", action="store_true", help="exit 1 if anything is overdue (the scheduled run)")
+    fresh.add_argument("--due", action="store_true",
+                       help="list only what is due within 30 days or overdue (--json keeps every row)")
     _today_option(fresh)
     fresh.set_defaults(handler=run_freshness)
 
@@ -260,7 +262,12 @@ def run_freshness(site: Site, args) -> int:
                          ensure_ascii=False, indent=2))
         return PROBLEMS if overdue else OK
     headers = ("state", "kind", "review by", "owner to ask", "what")
-    rows = [(i.state, i.kind, i.review_by, i.owner, i.id if i.kind == "contact" else i.path) for i in items]
+    shown = [i for i in items if i.is_due] if args.due else items
+    rows = [(i.state, i.kind, i.review_by if i.verified else "never verified", i.owner, i.id if i.kind == "contact" else i.path)
+            for i in shown]
+    if not rows:
+        print(f"Nothing is due or overdue as of {today.isoformat()}.")
+        return OK
     widths = [max(len(str(r[n])) for r in [headers, *rows]) for n in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
