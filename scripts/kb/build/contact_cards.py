@@ -91,7 +91,7 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     parts.append(f'<p class="kb-overdue"{hidden}><strong>'
                  f'{ui.get("contact_overdue", lang, date=due.isoformat(), **helpline)}</strong></p>')
     if contact.confirmed:  # a contact still to be verified claims no check
-        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=e(contact.verified_by))
+        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=e(content.taxonomy.role(contact.verified_by, lang)))
         parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
     parts.append("</div>")
     return "\n".join(parts)
@@ -180,10 +180,12 @@ def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today:
 PUBLISHER_SHORTCODE = re.compile(r"\[\[publisher:(name|email)\]\]")
 
 
-def expand_publisher(content: Content, markdown: str, deferred: Deferred) -> str:
-    """[[publisher:name]] and [[publisher:email]]: the publisher is declared once, in mkdocs.yml."""
+def expand_publisher(content: Content, markdown: str, lang: str, deferred: Deferred) -> str:
+    """[[publisher:name]] and [[publisher:email]]: the publisher is declared once, in mkdocs.yml
+    (its name, a role of data/taxonomy.yml, in the reader's language)."""
     if "[[publisher:" not in markdown:
         return markdown
     name, email, _ = content.site.publisher
+    name = content.taxonomy.role(name, lang)
     return PUBLISHER_SHORTCODE.sub(lambda m: deferred.html(html.escape(name) if m.group(1) == "name"
                                                            else mail_link(email)), markdown)

@@ -49,7 +49,7 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
     deferred = meta["kb_deferred"] = Deferred()
     text = contact_cards.expand_contact_shortcodes(content, text, lang, today, deferred)
-    text = contact_cards.expand_publisher(content, text, deferred)
+    text = contact_cards.expand_publisher(content, text, lang, deferred)
     if contact_cards.COUNTY_LINKS in text:
         text = text.replace(contact_cards.COUNTY_LINKS,
                             contact_cards.county_links(content, key, lang, deferred, directory_urls), 1)

@@ -161,6 +161,11 @@ class Region(Term):
     counties: list[County] = Field(min_length=1)
 
 
+class Role(Term):
+    """A role pages and contacts name (owner, verified_by, contact_role ...), written there as
+    its label in the default language: a reader sees the label in their own language."""
+
+
 class Taxonomy(Strict):
     """data/taxonomy.yml: the ids pages refer to, each with Swedish and English labels."""
 
@@ -169,9 +174,18 @@ class Taxonomy(Strict):
     exploitation_forms: list[Term] = Field(min_length=1)
     actors: list[Term] = Field(min_length=1)
     regions: list[Region] = Field(min_length=1)
+    roles: list[Role] = Field(default_factory=list, description="roles named as owner, verified_by, contact_role")
 
     def ids(self, kind: str) -> list[str]:
         return [term.id for term in getattr(self, kind)]
+
+    def role(self, name: str, lang: str) -> str:
+        """A role as a reader of `lang` reads it: its label there when the name is a role's
+        label in any language, else the name as written."""
+        for role in self.roles:
+            if name in (role.label.model_extra or {}).values():
+                return role.label.get(lang)
+        return name
 
     def label(self, kind: str, term_id: str, lang: str) -> str:
         for term in getattr(self, kind):
