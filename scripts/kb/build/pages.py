@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb.build import changes, contact_cards, edit_link, facts, listings, method_form, notices, page_html
+from kb.build import changes, contact_cards, edit_link, facts, listings, method_form, notices, page_html, word_index
 from kb.build.listings import Deferred
 from kb.checks.allowlist import Removal, sanitize
 from kb.model.load import Content, PageFile
@@ -32,6 +32,8 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
                                                  directory_urls)
         elif page.meta.generated == "methods":
             extra += listings.method_catalogue(content, page, lang, deferred, directory_urls, include_drafts)
+        elif page.meta.generated == "index":
+            extra += word_index.listing(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.generated == "translations":
             extra += listings.translation_status(content, lang, deferred)
         elif page.meta.generated == "changes":

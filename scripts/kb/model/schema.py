@@ -155,6 +155,8 @@ class FocusArea(Term):
 
 class County(Term):
     confirmed: bool = Field(description="false while the county's region is inferred, not confirmed")
+    towns: list[Label] = Field(default_factory=list,
+                               description="towns in the county a reader may search for (its seat first)")
 
 
 class Region(Term):
@@ -332,7 +334,7 @@ class PageBase(Strict):
     exploitation_forms: list[Text] = Field(default_factory=list)
     actors: list[Text] = Field(default_factory=list)
     regions: list[Text] = Field(default_factory=list)
-    generated: Literal["changes", "contacts", "counties", "methods", "translations"] | None = Field(
+    generated: Literal["changes", "contacts", "counties", "index", "methods", "translations"] | None = Field(
         default=None, description="A listing the build appends to the page, made from data/"
     )
 
