@@ -64,7 +64,7 @@ def reader_tel(content: Content, phone: Phone, lang: str, source: bool = False) 
         if source:
             note += f' (<a href="{html.escape(phone.abroad.source)}">{content.ui.get("phone_abroad_source", lang)}</a>)'
     else:
-        note = content.ui.get("phone_freephone" if dial.freephone else "phone_short", lang)
+        note = content.ui.get("phone_freephone", lang) if dial.freephone else content.ui.get("phone_short", lang)
     return f'{tel_link(dial)} <span class="kb-tel-abroad">({note})</span>'
 
 

@@ -335,9 +335,9 @@ def _name_controls(output: str, content: Content, lang: str, config, page) -> st
     path = word_index.index_path(content, lang, config.use_directory_urls)
     base = compat.page_base_url(page) if page is not None else compat.error_page_base_url(config)
     index_url = compat.theme_url(path, page, base) if path else None
-    text = {key: html.unescape(content.ui.get(key, lang))
-            for key in ("toggle_menu", "search_dialog", "toggle_toc", "word_index_link", "word_index_name",
-                        "search_submit")}
+    text = {name: html.unescape(content.ui.get(name, lang))
+            for name in ("toggle_menu", "search_dialog", "toggle_toc", "word_index_link", "word_index_name",
+                         "search_submit")}
     names = {"drawer": text["toggle_menu"], "search": text["search_dialog"], "toc": text["toggle_toc"]}
     return compat.name_controls(output, names, index_url, text["word_index_link"], text["word_index_name"],
                                 text["search_submit"])

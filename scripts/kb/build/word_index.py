@@ -70,7 +70,7 @@ def words(content: Content, page: PageFile, lang: str, directory_urls: bool = Tr
             continue
         shown = content.page(other.key, lang) or other
         title = page_title(content, other.key, lang)
-        section = html.unescape(ui.get(f"type_{other.meta.type}", lang))
+        section = html.unescape(ui.get("type_" + other.meta.type, lang))
         href = url_of(page.key, other.key, directory_urls)
         add(title, href, title, section)
         for keyword in shown.meta.keywords:
