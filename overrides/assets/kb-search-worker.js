@@ -120,9 +120,10 @@
     var stemmer = lunr.Pipeline.registeredFunctions[stored.stemmer];
     if (!stemmer) { throw new Error("no stemmer " + stored.stemmer + " in the search worker"); }
     this.docs = unpackDocs(stored.docs);
-    this.words = new Map();  // a term -> the word it stands for, where that differs (for "Did you mean")
+    this.words = new Map();  // a term -> the word of the site it stands for (for "Did you mean")
     stored.terms.forEach(function (term, number) {
-      if (stored.words[number]) { this.words.set(term, stored.words[number]); }
+      var word = stored.words[number];
+      if (word !== null) { this.words.set(term, word || term); }
     }, this);
     this.articles = new Map();  // a page's own entry (no #), by its address
     this.docs.forEach(function (doc) {
@@ -194,13 +195,13 @@
   // kb.tools.search.suggestions: the words one letter away, the most widely used first
   Search.prototype.suggest = function (typos) {
     var self = this, terms = new Set(), used = new Map();
-    typos.forEach(function (typo) { typo.forEach(function (term) { terms.add(term); }); });
+    typos.forEach(function (typo) { typo.forEach(function (term) { if (self.words.has(term)) { terms.add(term); } }); });
     terms.forEach(function (term) {
       var docs = new Set(), posting = self.index.invertedIndex[term];
       self.index.fields.forEach(function (field) { Object.keys(posting[field]).forEach(function (ref) { docs.add(ref); }); });
       used.set(term, docs.size);
     });
-    var shown = function (term) { return self.words.get(term) || term; };
+    var shown = function (term) { return self.words.get(term); };
     var order = Array.from(terms).sort(function (a, b) {
       return used.get(b) - used.get(a) || (shown(a) < shown(b) ? -1 : shown(a) > shown(b) ? 1 : 0);
     });

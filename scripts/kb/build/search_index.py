@@ -181,8 +181,10 @@ def language_data(docs: list[dict], language: search_words.Language, query: dict
     index, shown_as = build_index(docs, language, query)
     shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
     stored = search_file.compact(index.serialize(), len(docs))
-    # the word each term stands for ("" when it is the term itself), for "Did you mean …?"
-    stored["words"] = [word if (word := shown_as.get(term, term)) != term else "" for term in stored["terms"]]
+    # the word each term stands for, for "Did you mean …?": "" when it is the term itself, None
+    # when it stands for no word of the site (a compound's part less an ending, say)
+    stored["words"] = [None if term not in shown_as else "" if shown_as[term] == term else shown_as[term]
+                       for term in stored["terms"]]
     return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
             "query": query, **stored, "docs": search_file.pack_docs(shown)}
 

@@ -33,7 +33,7 @@ class Loaded:
     docs: list[dict]
     language: search_words.Language
     query: dict
-    words: dict[str, str] = dataclasses.field(default_factory=dict)  # term -> the word it stands for
+    words: dict[str, str] = dataclasses.field(default_factory=dict)  # term -> the word it stands for, if any
 
 
 def build_index(index_file: Path, root: Path, lang: str) -> Loaded:
@@ -47,7 +47,8 @@ def build_index(index_file: Path, root: Path, lang: str) -> Loaded:
     if language.stemmer_name != stored["stemmer"]:
         raise SiteConfigError(f"{index_file} was built with another stemmer: run `make build` again")
     language = dataclasses.replace(language, stop_words=frozenset(stored["stop_words"]))  # the file's, as the worker
-    words = {term: word or term for term, word in zip(stored["terms"], stored["words"], strict=True)}
+    words = {term: word or term for term, word in zip(stored["terms"], stored["words"], strict=True)
+             if word is not None}
     return Loaded(Index.load(search_file.expand(stored)), search_file.unpack_docs(stored["docs"]), language,
                   stored["query"], words)
 
@@ -122,11 +123,11 @@ def suggestions(loaded: Loaded, query: str) -> list[str]:
     words, _, reached, typos = _reach(loaded, query)
     if not words or not only_typos(loaded, words, reached, typos):
         return []
-    terms = {term for typo in typos for term in typo}
+    terms = {term for typo in typos for term in typo if term in loaded.words}  # words of the site only
     used = {term: len({ref for field in loaded.index.fields
                        for ref in loaded.index.inverted_index[term].get(field, {})}) for term in terms}
-    order = sorted(terms, key=lambda term: (-used[term], loaded.words.get(term, term)))
-    return list(dict.fromkeys(loaded.words.get(term, term) for term in order))[:SUGGESTIONS]
+    order = sorted(terms, key=lambda term: (-used[term], loaded.words[term]))
+    return list(dict.fromkeys(loaded.words[term] for term in order))[:SUGGESTIONS]
 
 
 def ranked(loaded: Loaded, query: str) -> list[tuple[str, float, list[tuple[int, float]]]]:
