@@ -421,8 +421,8 @@ def test_material_controls_are_the_ones_compat_names():
     """name_controls finds the theme's toggles, search form and header search button by their
     exact markup; the build's pages show them completed (issue 31)."""
     templates = Path(material.__file__).parent / "templates"
-    text = "\n".join((templates / name).read_text(encoding="utf-8")
-                     for name in ("base.html", "partials/nav-item.html", "partials/search.html", "partials/header.html"))
+    names = ("base.html", "partials/nav-item.html", "partials/search.html", "partials/header.html")
+    text = "\n".join((templates / name).read_text(encoding="utf-8") for name in names)
     for key, markup in compat._TOGGLES.items():
         assert markup in text, broken("name_controls", f"the {key} toggle's markup changed")
     assert compat._SEARCH_FORM in text, broken("name_controls", "the search form's markup changed")

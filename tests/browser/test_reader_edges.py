@@ -151,7 +151,7 @@ def test_without_javascript_the_header_links_the_a_to_z_page_where_search_was(br
     for scripts, shown in ((False, True), (True, False)):
         context = browser.new_context(viewport={"width": 390, "height": 700}, java_script_enabled=scripts)
         page = context.new_page()
-        for prefix, text, title in (("", "A–Ö", "A–Ö"), ("en/", "A–Z", "A–Z")):
+        for prefix, title in (("", "A–Ö"), ("en/", "A–Z")):
             page.goto(site_server.url(f"/{prefix}kontakter/lan/"))
             link = page.locator("a.kb-az-link")
             assert link.is_visible() == shown, (scripts, prefix)
@@ -198,7 +198,7 @@ def test_typing_right_after_the_page_loads_never_shows_an_answer_for_other_text(
     """Issue 31: 'Skriv sökord' with text in the box, then a stale count, then the answer."""
     loaded = search.build_index(search.index_file(built_site, "sv", "sv"), ROOT, "sv")
     counts = {text: len(search.ranked(loaded, text)) for text in ("b", "ba", "bar", "barn")}
-    for attempt in range(3):
+    for _ in range(3):
         context = browser.new_context()
         page = context.new_page()
         page.goto(site_server.url("/"), wait_until="commit")
@@ -209,7 +209,7 @@ def test_typing_right_after_the_page_loads_never_shows_an_answer_for_other_text(
         page.wait_for_function("() => kbSeen.some(([value, , items]) => value === 'barn' && items > 0)")
         seen = page.evaluate("kbSeen")
         context.close()
-        for value, line, items in seen:
+        for value, line, _ in seen:
             assert not (value and line == "Skriv sökord"), seen
             number = "".join(ch for ch in line if ch.isdigit())
             if number:

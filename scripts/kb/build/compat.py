@@ -140,15 +140,16 @@ def name_search_dialog(page_html: str, name: str) -> str:
 #: Material 9.8.1's markup of what name_controls completes: the two toggles (base.html), the
 #: table of contents' toggle (partials/nav-item.html), the search form and its options
 #: (partials/search.html) and the header's search button (partials/header.html).
-_TOGGLES = {"drawer": '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
-            "search": '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"',
-            "toc": '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc"'}
+_TOGGLES = {
+    "drawer": '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
+    "search": '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"',
+    "toc": '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc"'}
 _SEARCH_FORM = '<form class="md-search__form" name="search">'
 _SEARCH_OPTIONS = re.compile(r'(<nav class="md-search__options" aria-label="[^"]*">)')
 _SEARCH_BUTTON = re.compile(r'<label class="md-header__button md-icon" for="__search">.*?</label>', re.S)
-_MAGNIFY = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 '
-            '1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 '
-            '0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>')
+_MAGNIFY = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 '
+            '6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 '
+            '16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>')
 
 
 def name_controls(page_html: str, names: dict[str, str], index_url: str | None, index_text: str,

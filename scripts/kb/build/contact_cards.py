@@ -110,7 +110,8 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     parts.append(f'<p class="kb-overdue"{hidden}><strong>'
                  f'{ui.get("contact_overdue", lang, date=due.isoformat(), **helpline)}</strong></p>')
     if contact.confirmed:  # a contact still to be verified claims no check
-        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=e(content.taxonomy.role(contact.verified_by, lang)))
+        role = e(content.taxonomy.role(contact.verified_by, lang))
+        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=role)
         parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
     parts.append("</div>")
     return "\n".join(parts)

@@ -21,7 +21,8 @@ def review_notice(content: Content, page: PageFile, lang: str, today: date) -> d
     return {
         "due": due.isoformat(),
         "overdue": now == "overdue",
-        "text": content.ui.get("page_reviewed", lang, date=meta.last_reviewed_on.isoformat(), owner=html.escape(content.taxonomy.role(meta.owner, lang)),
+        "text": content.ui.get("page_reviewed", lang, date=meta.last_reviewed_on.isoformat(),
+                               owner=html.escape(content.taxonomy.role(meta.owner, lang)),
                                due=due.isoformat()),
         "overdue_text": content.ui.get("page_overdue", lang, due=due.isoformat(), **helpline),
         "status_text": content.ui.get("status_" + meta.status, lang) if meta.status != "vetted" else "",

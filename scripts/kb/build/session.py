@@ -25,8 +25,17 @@ from urllib.parse import urlsplit
 import jinja2
 
 from kb import checks
-from kb.build import (changes, compat, contact_cards, content_policy, link_check, offline, pages, search_index,
-                      word_index)
+from kb.build import (
+    changes,
+    compat,
+    contact_cards,
+    content_policy,
+    link_check,
+    offline,
+    pages,
+    search_index,
+    word_index,
+)
 from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today

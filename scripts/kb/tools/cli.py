@@ -263,8 +263,8 @@ def run_freshness(site: Site, args) -> int:
         return PROBLEMS if overdue else OK
     headers = ("state", "kind", "review by", "owner to ask", "what")
     shown = [i for i in items if i.is_due] if args.due else items
-    rows = [(i.state, i.kind, i.review_by if i.verified else "never verified", i.owner, i.id if i.kind == "contact" else i.path)
-            for i in shown]
+    rows = [(i.state, i.kind, i.review_by if i.verified else "never verified", i.owner,
+             i.id if i.kind == "contact" else i.path) for i in shown]
     if not rows:
         print(f"Nothing is due or overdue as of {today.isoformat()}.")
         return OK
