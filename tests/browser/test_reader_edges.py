@@ -12,6 +12,9 @@ from kb.tools import search
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 390)
+#: Page types the accessibility audit does not open: the A–Ö index, guidance for a profession,
+#: the contacts' support services, a manual step with a table, the share page.
+MORE_TYPES = ["register/", "yrken/polisen/", "ansvar/barn/", "manual/aktorer/", "metoder/dela/"]
 #: Pages with in-page links (the county list's #region-…, a heading's ¶, "see below"): the start
 #: page, the contacts page and a long guidance page.
 JUMP_PAGES = ("/", "/kontakter/", "/ansvar/sekretess-och-polisen/", "/en/", "/en/sverige-i-korthet/")
@@ -45,7 +48,7 @@ def test_no_page_scrolls_sideways_on_a_phone_without_javascript(browser, site_se
     context = browser.new_context(viewport={"width": width, "height": 700}, java_script_enabled=False)
     page = context.new_page()
     wide = {}
-    for path in [f"/{prefix}{p}" for prefix in ("", "en/") for p in PAGES + ["register/"]]:
+    for path in [f"/{prefix}{p}" for prefix in ("", "en/") for p in [*PAGES, *MORE_TYPES]]:
         page.goto(site_server.url(path))
         scrolled = page.evaluate("document.documentElement.scrollWidth")
         if scrolled > width:
