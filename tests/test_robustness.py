@@ -609,14 +609,14 @@ SUITES = {
                    "  extra: 1\n  browser: maybe\n- just text\n", [
         "{suite}:1: case 1 has no 'lang': add one of sv, en",
         "{suite}:1: case 1 has no 'expect': add a list of the page keys it should find, e.g. "
-        "[manual/steg-2-akut-skydd.md]",
+        "[manual/steg-2-akut-skydd.md], or [] for a query that should find nothing",
         "{suite}:2: case 2 has no 'query': add the words to search for",
         "{suite}:3: case 2: 'expect' should be a list of the page keys it should find, e.g. "
-        "[manual/steg-2-akut-skydd.md]",
+        "[manual/steg-2-akut-skydd.md], or [] for a query that should find nothing",
         "{suite}:4: case 3: 'query' should be text",
         "{suite}:5: case 3: 'lang' is 'de': use one of sv, en",
         "{suite}:6: case 3: 'expect' should be a list of the page keys it should find, e.g. "
-        "[manual/steg-2-akut-skydd.md]",
+        "[manual/steg-2-akut-skydd.md], or [] for a query that should find nothing",
         "{suite}:7: case 3: unknown field 'extra': use query, lang, expect and browser",
         "{suite}:8: case 3: 'browser' should be true or false",
         "{suite}:9: case 4 should be 'query:', 'lang:' and 'expect:' lines"]),

@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from kb.build import changes, citations, contact_cards, edit_link, facts, listings, method_form, notices, page_html
+from kb.build import (
+    changes,
+    citations,
+    contact_cards,
+    edit_link,
+    facts,
+    listings,
+    method_form,
+    notices,
+    page_html,
+    word_index,
+)
 from kb.build.listings import Deferred
 from kb.checks.allowlist import Removal, sanitize
 from kb.model.load import Content, PageFile
@@ -33,6 +44,8 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
                                                  directory_urls)
         elif page.meta.generated == "methods":
             extra += listings.method_catalogue(content, page, lang, deferred, directory_urls, include_drafts)
+        elif page.meta.generated == "index":
+            extra += word_index.listing(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.generated == "translations":
             extra += listings.translation_status(content, lang, deferred)
         elif page.meta.generated == "changes":
@@ -50,7 +63,7 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
     deferred = meta["kb_deferred"] = Deferred()
     text = contact_cards.expand_contact_shortcodes(content, text, lang, today, deferred)
-    text = contact_cards.expand_publisher(content, text, deferred)
+    text = contact_cards.expand_publisher(content, text, lang, deferred)
     if contact_cards.COUNTY_LINKS in text:
         text = text.replace(contact_cards.COUNTY_LINKS,
                             contact_cards.county_links(content, key, lang, deferred, directory_urls), 1)

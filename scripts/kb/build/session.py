@@ -25,7 +25,17 @@ from urllib.parse import urlsplit
 import jinja2
 
 from kb import checks
-from kb.build import changes, compat, contact_cards, content_policy, link_check, offline, pages, search_index
+from kb.build import (
+    changes,
+    compat,
+    contact_cards,
+    content_policy,
+    link_check,
+    offline,
+    pages,
+    search_index,
+    word_index,
+)
 from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today
@@ -221,6 +231,7 @@ class BuildSession:
         output = changes.head_link(output, content, lang, page.url)
         output = compat.drop_head_alternates(output)
         output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
+        output = _name_controls(output, content, lang, config, page)
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def post_template(self, output: str, template_name: str, config) -> str:
@@ -234,6 +245,7 @@ class BuildSession:
         default = content.site.default_language
         lang = compat.build_language(config, default)
         output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
+        output = _name_controls(output, content, lang, config, None)
         if lang == default:
             return output
         target = Path(config.site_dir) / lang / "404.html"
@@ -341,6 +353,20 @@ class BuildSession:
         written = set(self.written) if self.dirty else None
         self.written.clear()
         return written
+
+
+def _name_controls(output: str, content: Content, lang: str, config, page) -> str:
+    """The theme's toggles named, and its search form given a submit button and the A–Ö page
+    (kb.build.word_index) to go to without JavaScript, linked from the header too."""
+    path = word_index.index_path(content, lang, config.use_directory_urls)
+    base = compat.page_base_url(page) if page is not None else compat.error_page_base_url(config)
+    index_url = compat.theme_url(path, page, base) if path else None
+    text = {name: html.unescape(content.ui.get(name, lang))
+            for name in ("toggle_menu", "search_dialog", "toggle_toc", "word_index_link", "word_index_name",
+                         "search_submit")}
+    names = {"drawer": text["toggle_menu"], "search": text["search_dialog"], "toc": text["toggle_toc"]}
+    return compat.name_controls(output, names, index_url, text["word_index_link"], text["word_index_name"],
+                                text["search_submit"])
 
 
 def _repository(config) -> Repository | None:

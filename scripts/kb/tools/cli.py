@@ -84,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
     fresh.add_argument("--json", action="store_true", help="print JSON for machines")
     fresh.add_argument("--strict", action="store_true", help="exit 1 if anything is overdue (the scheduled run)")
+    fresh.add_argument("--due", action="store_true",
+                       help="list only what is due within 30 days or overdue (--json keeps every row)")
     _today_option(fresh)
     fresh.set_defaults(handler=run_freshness)
 
@@ -278,7 +280,12 @@ def run_freshness(site: Site, args) -> int:
                          ensure_ascii=False, indent=2))
         return PROBLEMS if overdue else OK
     headers = ("state", "kind", "review by", "owner to ask", "what")
-    rows = [(i.state, i.kind, i.review_by, i.owner, i.id if i.kind == "contact" else i.path) for i in items]
+    shown = [i for i in items if i.is_due] if args.due else items
+    rows = [(i.state, i.kind, i.review_by if i.verified else "never verified", i.owner,
+             i.id if i.kind == "contact" else i.path) for i in shown]
+    if not rows:
+        print(f"Nothing is due or overdue as of {today.isoformat()}.")
+        return OK
     widths = [max(len(str(r[n])) for r in [headers, *rows]) for n in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -413,7 +420,8 @@ def run_search(site: Site, args) -> int:
         return _search_eval(site, site_dir, Path(args.eval), args.min_hit3, args.json)
     if not args.query:
         raise UsageError("give a query, e.g. kb search \"reflektionstid\" --lang sv")
-    hits = search.search(_search_index(site, site_dir, args.lang or site.default_language), args.query)
+    loaded = _search_index(site, site_dir, args.lang or site.default_language)
+    hits = search.search(loaded, args.query)
     if args.json:
         print(json.dumps([{"location": h.location, "title": h.title, "score": round(h.score, 4)} for h in hits],
                          ensure_ascii=False, indent=2))
@@ -421,7 +429,8 @@ def run_search(site: Site, args) -> int:
         for rank, hit in enumerate(hits, start=1):
             print(f"{rank:>2}. {hit.title}  ({hit.location or '/'})")
         if not hits:
-            print("No pages found.")
+            meant = search.suggestions(loaded, args.query)
+            print("No pages found." + (f" Did you mean: {', '.join(meant)}?" if meant else ""))
     return OK
 
 
@@ -453,7 +462,8 @@ def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_js
     except yamlio.YamlError as exc:
         mistakes.append((exc.line, exc.message))
     fields = {"query": "the words to search for", "lang": f"one of {', '.join(site.languages)}",
-              "expect": "a list of the page keys it should find, e.g. [manual/steg-2-akut-skydd.md]"}
+              "expect": "a list of the page keys it should find, e.g. [manual/steg-2-akut-skydd.md], or [] for a "
+                        "query that should find nothing"}
     if not mistakes and not (isinstance(cases, list) and cases):
         mistakes.append((1, "should be a list of cases, each starting with '- query:' and with lang and expect"))
     elif not mistakes:
@@ -476,7 +486,7 @@ def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_js
                                  f"case {number}: 'lang' is '{lang}': use {fields['lang']}"))
             if "expect" in case:
                 at = doc.line_of((number - 1, "expect"), line)
-                if not (isinstance(expect, list) and expect and all(isinstance(k, str) for k in expect)):
+                if not (isinstance(expect, list) and all(isinstance(k, str) for k in expect)):
                     mistakes.append((at, f"case {number}: 'expect' should be {fields['expect']}"))
                 else:
                     mistakes += [(at, f"case {number}: 'expect' names {key}, which is no page in "
@@ -502,6 +512,8 @@ def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_js
             expected = {built_url(key) for key in case["expect"]}
             found = [h.location for h in search.search(index, case["query"])]
             rank = next((i for i, loc in enumerate(found, start=1) if loc in expected), None)
+            if not expected:  # expect: [] - it should find nothing, and the box then shows its help
+                rank = None if found else 1
             ranks.append({"query": case["query"], "rank": rank, "top": found[:3]})
         count = len(ranks)
         scores = {
