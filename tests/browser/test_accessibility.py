@@ -82,6 +82,9 @@ def test_the_reviewers_pages_of_sources_have_no_wcag_violations(audited, tmp_pat
     audited.goto((tmp_path / "review" / name).as_uri())
     violations = axe_violations(audited)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
 def test_the_a_to_z_page_has_no_wcag_violations(browser, site_server, prefix):
     context = browser.new_context(bypass_csp=True, viewport=PHONE)
     page = context.new_page()
