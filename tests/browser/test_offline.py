@@ -56,3 +56,19 @@ def test_offline_search_is_the_sites_search_from_file_urls(page, offline_site):
                                              query)]
         assert shown and shown == expected[:len(shown)], (shown, expected)
     assert [url for url in requests if not url.startswith("file://")] == [], "nothing is fetched from the network"
+
+
+def test_offline_zip_holds_the_exercises_and_they_work_from_disk(page, offline_site):
+    """Issue 33: every exercise in both languages, and from file:// the script still holds a
+    stage back until the reader has chosen, with nothing fetched from the network."""
+    for folder in (offline_site, offline_site / "en"):
+        assert (folder / "ovningar" / "index.html").is_file()
+        assert len(list((folder / "ovningar").glob("*.html"))) >= 10  # eight exercises, the list, the guide
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((offline_site / "ovningar" / "patienten-som-inte-far-tala-sjalv.html").as_uri())
+    assert page.locator("#steg-2").is_hidden()
+    page.locator(".kb-option summary").first.click()
+    page.locator(".kb-next").first.click()
+    assert page.locator("#steg-2").is_visible()
+    assert [url for url in requests if not url.startswith("file://")] == []

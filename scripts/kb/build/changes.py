@@ -103,15 +103,17 @@ def _label(content: Content, change: Change, lang: str) -> str:
 
 
 def listing(content: Content, page: PageFile, lang: str, deferred: Deferred, include_drafts: bool = False) -> str:
-    """The whole list for the "Nytt och ändrat" page: the feed's address, then methods, then
-    the other pages. The feed link goes in after Markdown: the feed is not a page MkDocs knows."""
+    """The whole list for the "Nytt och ändrat" page: the feed's address, then methods, the
+    exercises, then the other pages. The feed link goes in after Markdown: the feed is not a page MkDocs knows."""
     feed = "../" * (content.site.folder(lang) + built_url(page.key)).count("/") + feed_path(lang)
     subscribe = content.ui.get("changes_feed", lang)
     out = [deferred.place(f'<p><a href="{html.escape(feed)}" type="application/atom+xml">{subscribe}</a></p>')]
     all_changes = changes(content, lang, include_drafts)
     methods = [c for c in all_changes if c.page.meta.type == "method"]
-    others = [c for c in all_changes if c.page.meta.type != "method"]
+    exercises = [c for c in all_changes if c.page.meta.type == "exercise"]
+    others = [c for c in all_changes if c.page.meta.type not in ("method", "exercise")]
     for heading, group in ((content.ui.get("changes_methods", lang), methods),
+                           (content.ui.get("changes_exercises", lang), exercises),
                            (content.ui.get("changes_pages", lang), others)):
         out += ["", f"## {_markdown_text(heading)}", ""]
         out += [_line(content, page, c, lang) for c in group] or [_markdown_text(content.ui.get("changes_none", lang))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from kb.build import exercises
 from kb.build.listings import FOCUS_AREA_PAGES, url_of
 from kb.model.load import Content, PageFile
 
@@ -20,6 +21,11 @@ def after_title(content: Content, page: PageFile | None, lang: str, directory_ur
         return statute_box(content, page, lang)
     if page.meta.type == "method":
         return method_facts(content, page, lang, directory_urls)
+    if page.meta.type == exercises.TYPE:
+        steps = {p.meta.step: p.key for p in content.valid_pages()
+                 if p.meta.type == "manual_step" and p.lang == content.site.default_language}
+        return exercises.facts(content, page, lang, [(number, url_of(page.key, steps[number], directory_urls))
+                                                     for number in page.meta.manual_steps if number in steps])
     return ""
 
 

@@ -15,6 +15,7 @@ from kb.build import (
     citations,
     contact_cards,
     edit_link,
+    exercises,
     facts,
     listings,
     method_form,
@@ -37,6 +38,8 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
             extra += listings.focus_area_listing(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.type == "glossary":
             extra += listings.glossary_listing(content, lang, deferred)
+        elif page.meta.type == "guidance":
+            extra += exercises.for_profession(content, page, lang, deferred, directory_urls, include_drafts)
         if page.meta.generated == "contacts":
             extra += contact_cards.contacts_directory(content, lang, today, deferred)
         elif page.meta.generated == "counties":
@@ -50,6 +53,8 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
             extra += listings.translation_status(content, lang, deferred)
         elif page.meta.generated == "changes":
             extra += changes.listing(content, page, lang, deferred, include_drafts)
+        elif page.meta.generated == "exercises":
+            extra += exercises.catalogue(content, page, lang, deferred, directory_urls, include_drafts)
     return extra
 
 
@@ -62,6 +67,8 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
         meta["kb_review"] = notices.review_notice(content, source, lang, today)
     meta["kb_after_title"] = facts.after_title(content, source, lang, directory_urls)
     deferred = meta["kb_deferred"] = Deferred()
+    if source is not None and source.meta is not None and source.meta.type == exercises.TYPE:
+        text = exercises.expand(content, text, lang, deferred, url, meta)
     text = contact_cards.expand_contact_shortcodes(content, text, lang, today, deferred)
     text = contact_cards.expand_publisher(content, text, lang, deferred)
     if contact_cards.COUNTY_LINKS in text:
@@ -99,6 +106,7 @@ def html(page_html_text: str, meta: dict) -> tuple[str, tuple[Removal, ...]]:
     if "kb_deferred" in meta:
         page_html_text = meta["kb_deferred"].fill_html(page_html_text)
     page_html_text = page_html.mark_external_links(page_html.label_task_lists(page_html_text))
+    exercises.fill_key(page_html_text, meta)
     block = meta.get("kb_after_title", "")
     if block:
         marker = meta["kb_deferred"].place(page_html.mark_external_links(block)).strip()

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from kb.checks import (
     citations,
     contact_refs,
+    exercises,
     file_types,
     future_dates,
     generated_paths,
@@ -66,6 +67,7 @@ ALL: list[Check] = [
     register.read_on_passed,
     register.cited,
     uncited.check,
+    exercises.check,
     overdue.check,
 ]
 

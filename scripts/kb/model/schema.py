@@ -74,6 +74,7 @@ REVIEW_MONTHS: dict[str, int] = {
     "manual_step": 12,
     "checklist": 12,
     "glossary": 12,
+    "exercise": 12,
 }
 
 #: Front-matter keys that hold taxonomy ids, and the taxonomy list each refers to.
@@ -84,6 +85,7 @@ TAXONOMY_FIELDS: dict[str, str] = {
     "actors": "actors",
     "regions": "regions",
     "focus_area": "focus_areas",
+    "professions": "actors",  # an exercise's professions are actors of the taxonomy
 }
 
 
@@ -383,7 +385,8 @@ class PageBase(Strict):
     exploitation_forms: list[Text] = Field(default_factory=list)
     actors: list[Text] = Field(default_factory=list)
     regions: list[Text] = Field(default_factory=list)
-    generated: Literal["changes", "contacts", "counties", "index", "methods", "translations"] | None = Field(
+    generated: Literal["changes", "contacts", "counties", "exercises", "index", "methods",
+                       "translations"] | None = Field(
         default=None, description="A listing the build appends to the page, made from data/"
     )
 
@@ -449,6 +452,22 @@ class MethodPage(PageBase):
         return self
 
 
+class ExercisePage(PageBase):
+    """A case exercise (docs/ovningar/): an invented scenario in stages, each ending in a
+    decision whose options carry feedback; its structure is kb.model.exercise's."""
+
+    type: Literal["exercise"]
+    audience: Text = Field(description="Who the exercise is written for, in one line")
+    professions: list[Text] = Field(min_length=1, description="The professions (actor ids) it is for; their "
+                                                              "guidance pages link it")
+    focus_areas: list[Text] = Field(min_length=1)
+    target_groups: list[Text] = Field(min_length=1)
+    exploitation_forms: list[Text] = Field(min_length=1)
+    manual_steps: list[Annotated[int, Field(ge=1, le=6)]] = Field(
+        min_length=1, description="The steps of the manual (1 to 6) the exercise practises")
+    minutes: int = Field(ge=5, le=240, description="About how long the exercise takes, in minutes")
+
+
 PAGE_TYPES: dict[str, type[PageBase]] = {
     "page": PlainPage,
     "guidance": GuidancePage,
@@ -458,6 +477,7 @@ PAGE_TYPES: dict[str, type[PageBase]] = {
     "checklist": ChecklistPage,
     "glossary": GlossaryPage,
     "method": MethodPage,
+    "exercise": ExercisePage,
 }
 assert set(PAGE_TYPES) == set(REVIEW_MONTHS)
 
@@ -469,7 +489,8 @@ Page = Annotated[
     | ManualStepPage
     | ChecklistPage
     | GlossaryPage
-    | MethodPage,
+    | MethodPage
+    | ExercisePage,
     Field(discriminator="type"),
 ]
 

@@ -151,9 +151,10 @@ def parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="start a new page from its template",
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     new.format_help = functools.partial(_help_with_ids, new)  # the taxonomy is read only when help is asked
-    new.add_argument("kind", choices=["method"], help="what to create")
-    new.add_argument("--title", help="the method's name")
-    new.add_argument("--region", help="your region's id, as in data/taxonomy.yml (e.g. syd)")
+    new.add_argument("kind", choices=["method", "exercise"], help="what to create: a method, or a case exercise "
+                                                                  "(docs/ovningar/)")
+    new.add_argument("--title", help="the method's or exercise's name")
+    new.add_argument("--region", help="a method: your region's id, as in data/taxonomy.yml (e.g. syd)")
     new.add_argument("--focus-area", action="append", default=[], dest="focus_areas", metavar="N",
                      help="a focus area by number (1-8) or id; repeat for more")
     new.add_argument("--summary", default="", help="one sentence on what the method is and what it achieves")
@@ -173,6 +174,12 @@ def parser() -> argparse.ArgumentParser:
                           "unknown id is refused with the list); repeat for more")
     new.add_argument("--lang", help="the page's language (default: the site's default language); a translation "
                                     "is written next to its existing source page")
+    new.add_argument("--profession", action="append", default=[], dest="professions", metavar="ID",
+                     help="an exercise: a profession it is for, an actor id (e.g. socialtjansten); repeat for more")
+    new.add_argument("--step", action="append", default=[], dest="steps", metavar="N",
+                     help="an exercise: a step of the manual it practises, 1 to 6; repeat for more")
+    new.add_argument("--minutes", type=int, help="an exercise: about how long it takes (default 30)")
+    new.add_argument("--owner", default="", help="an exercise: the role that answers for it (default Redaktionen)")
     _today_option(new)
     new.set_defaults(handler=run_new)
 
@@ -630,7 +637,7 @@ def run_offline(site: Site, args) -> int:
     return offline_zip.build(site.root, archive.parent / "offline-site", archive)
 
 
-# --- kb new method ----------------------------------------------------------------------
+# --- kb new method and kb new exercise ----------------------------------------------------------------------
 
 
 def _ask(prompt: str) -> str:
@@ -673,6 +680,8 @@ def run_new(site: Site, args) -> int:
     if content.taxonomy is None:
         print("kb new: data/taxonomy.yml has problems; run `kb check` first", file=sys.stderr)
         return PROBLEMS
+    if args.kind == "exercise":
+        return run_new_exercise(site, args, content.taxonomy)
     taxonomy, lang = content.taxonomy, site.default_language
     interactive = sys.stdin.isatty()
     title, region, areas = args.title, args.region, args.focus_areas
@@ -703,6 +712,37 @@ def run_new(site: Site, args) -> int:
     print(f"Created {relative}")
     print("Next:")
     print(f"  1. Open {relative} and replace every <REQUIRED: …> with your text.")
+    print("  2. Run `make check` (or `kb check`): it lists anything still missing, with file and line.")
+    print("  3. Preview with `make serve`, then open a pull request (see CONTRIBUTING.md).")
+    return OK
+
+
+def run_new_exercise(site: Site, args, taxonomy) -> int:
+    """kb new exercise: a case exercise in docs/ovningar/ from the template."""
+    title = args.title
+    if sys.stdin.isatty() and not title:
+        title = _ask("Övningens namn (title): ")
+    if not title:
+        raise UsageError("missing --title, e.g. kb new exercise --title \"Första mötet på akuten\" "
+                         "--profession halso-och-sjukvard --step 1 --step 2")
+    for flag, given in (("--region", args.region), ("--summary", args.summary), ("--problem", args.problem),
+                        ("--actor", args.actors), ("--contact-role", args.contact_role), ("--keyword", args.keywords),
+                        ("--section", args.sections)):
+        if given:
+            raise UsageError(f"{flag} is for a method: an exercise takes --profession, --focus-area, --target-group, "
+                             "--exploitation-form, --step, --minutes and --owner")
+    try:
+        path = scaffold.new_exercise(
+            site, taxonomy, title, args.lang, _today(args), professions=args.professions,
+            focus_areas=args.focus_areas, target_groups=args.target_groups,
+            exploitation_forms=args.exploitation_forms, steps=args.steps, minutes=args.minutes, owner=args.owner)
+    except scaffold.ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    relative = path.relative_to(site.root)
+    print(f"Created {relative}")
+    print("Next:")
+    print(f"  1. Open {relative} and replace every <REQUIRED: …> with your text: the case, each stage, its")
+    print("     question, the options and the feedback on each (CONTRIBUTING.md: Propose an exercise).")
     print("  2. Run `make check` (or `kb check`): it lists anything still missing, with file and line.")
     print("  3. Preview with `make serve`, then open a pull request (see CONTRIBUTING.md).")
     return OK

@@ -1,4 +1,4 @@
-"""`kb new method`: a new method page from the template, ready for a coordinator to fill in.
+"""`kb new method` and `kb new exercise`: a new page from its template, ready to fill in.
 
 The file is kb.model.method_file's rendering of the answers, the same the share page's form
 makes in the browser. What was not answered keeps the template's <REQUIRED: …>, which makes
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from kb.model import method_file
+from kb.model import exercise_file, method_file
 from kb.model.load import Content
 from kb.model.method_file import Answers, Finding
 from kb.model.schema import Taxonomy
@@ -133,3 +133,52 @@ def _said(finding: Finding, answers: Answers) -> str:
     flag = {"--keywords": "--keyword", "--regions": "--region"}.get(flag, flag)
     shown = f" '{answers.title}'" if finding.name == "title" else ""
     return f"{flag}{shown} {MESSAGES.get(finding.rule, finding.rule)}"
+
+
+# --- kb new exercise ---------------------------------------------------------------------
+
+
+def new_exercise(site: Site, taxonomy: Taxonomy, title: str, lang: str | None, today: date, *,
+                 professions: Iterable[str] = (), focus_areas: Iterable[str] = (), target_groups: Iterable[str] = (),
+                 exploitation_forms: Iterable[str] = (), steps: Iterable[str] = (), minutes: int | None = None,
+                 owner: str = "") -> Path:
+    """A new exercise in docs/ovningar/ from the template of its language, with what was
+    answered filled in and a <REQUIRED: …> everywhere else. A translation is written next
+    to its source, never alone."""
+    lang = lang or site.default_language
+    if not title.strip():
+        raise ScaffoldError("the title is empty: give the exercise a name, e.g. --title \"Första mötet på akuten\"")
+    if lang not in site.languages:
+        raise ScaffoldError(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
+    if not exercise_file.slugify(title):
+        raise ScaffoldError(f"--title '{title}' {MESSAGES['no_slug']}")
+    numbers = []
+    for step in steps:
+        if not step.strip().isdigit() or not 1 <= int(step) <= 6:
+            raise ScaffoldError(f"unknown manual step '{step}': use a number from 1 to 6")
+        numbers.append(int(step))
+    if minutes is not None and not 5 <= minutes <= 240:
+        raise ScaffoldError(f"--minutes {minutes}: give about how long the exercise takes, 5 to 240 minutes")
+    answers = exercise_file.Answers(
+        title=" ".join(title.split()), owner=" ".join(owner.split()) or exercise_file.DEFAULT_OWNER,
+        professions=_ids("actors", "profession", professions, taxonomy),
+        focus_areas=tuple(resolve_focus_area(value, taxonomy) for value in focus_areas),
+        target_groups=_ids("target_groups", "target group", target_groups, taxonomy),
+        exploitation_forms=_ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy),
+        manual_steps=tuple(sorted(set(numbers))), minutes=minutes or exercise_file.DEFAULT_MINUTES)
+    folder = exercise_file.folder(site)
+    suffix = "" if lang == site.default_language else f".{lang}"
+    path = site.root / exercise_file.path(folder, answers.title, suffix)
+    if path.exists():
+        raise ScaffoldError(f"{path.relative_to(site.root)} already exists: edit it, or choose another title")
+    source = site.root / exercise_file.path(folder, answers.title)
+    if lang != site.default_language and not source.exists():
+        raise ScaffoldError(f"{source.relative_to(site.root)} does not exist: a page in '{lang}' translates a "
+                            f"page in '{site.default_language}', so create that first (leave out --lang), with the "
+                            "same title")
+    template = exercise_file.template_file(lang, site.default_language).read_text(encoding="utf-8")
+    text = exercise_file.render(template, answers, today.isoformat())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path
