@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,7 @@ from kb.tools.browser import free_port
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
+LANGUAGES = ("sv", "en")  # mkdocs.yml's, for fixture projects that list their own pages
 TODAY = "2026-12-07"  # fixed 'today' for every check the tests run
 
 
@@ -40,11 +42,35 @@ def make_site(tmp_path: Path, docs: Path | None = None, data: Path | None = None
     shutil.copy2(ROOT / "mkdocs.yml", site / "mkdocs.yml")
     shutil.copytree(docs or ROOT / "docs", site / "docs")
     shutil.copytree(ROOT / "data", site / "data")
+    if docs:  # other pages than the site's: the site's register and the glossary's citations of it do not apply
+        register = site / "data" / "sources.yml"
+        text = register.read_text(encoding="utf-8")
+        register.write_text(text[: text.index("\nsources:") + 1] + "sources:\n", encoding="utf-8")
+        glossary = site / "data" / "glossary.yml"
+        glossary.write_text(re.sub(r"\[\[source:[^\]]*\]\]", "", glossary.read_text(encoding="utf-8")),
+                            encoding="utf-8")
+        _navigation_of_the_pages(site)
     if data:
         shutil.copytree(data, site / "data", dirs_exist_ok=True)
     for shared in ("overrides", "scripts"):
         (site / shared).symlink_to(ROOT / shared)
     return site
+
+
+def _navigation_of_the_pages(site: Path) -> None:
+    """A project of other pages lists them in its navigation, as a real one would (a page in
+    no section is one the strict build refuses, and kb check says so)."""
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("\nnav:\n") + len("\nnav:\n")
+    rest = text[start:].split("\n")
+    length = next(i for i, line in enumerate(rest) if not line.startswith((" ", "-")))
+    suffixes = tuple(f".{lang}.md" for lang in LANGUAGES)
+    pages = sorted(p.relative_to(site / "docs").as_posix() for p in (site / "docs").rglob("*.md")
+                   if p.is_file() and not p.name.endswith(suffixes))
+    pages = [page for page in pages if not re.match(r"metoder/[^/]+/", page)]  # not_in_nav: the catalogue's
+    listed = "".join(f"  - {page}\n" for page in pages)
+    config.write_text(text[:start] + listed + "\n".join(rest[length:]), encoding="utf-8")
 
 
 def add_page(project: Path, name: str, text: str) -> None:

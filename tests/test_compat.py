@@ -415,3 +415,33 @@ def test_static_i18n_writes_alternates_as_compat_drops_them(recorded):
     text = page.read_text(encoding="utf-8")
     assert compat._ALTERNATE.findall(text), broken("drop_head_alternates", "static-i18n writes them differently")
     assert "hreflang" not in compat.drop_head_alternates(text.split("</head>")[0])
+
+
+def test_material_controls_are_the_ones_compat_names():
+    """name_controls finds the theme's toggles, search form and header search button by their
+    exact markup; the build's pages show them completed (issue 31)."""
+    templates = Path(material.__file__).parent / "templates"
+    names = ("base.html", "partials/nav-item.html", "partials/search.html", "partials/header.html")
+    text = "\n".join((templates / name).read_text(encoding="utf-8") for name in names)
+    for key, markup in compat._TOGGLES.items():
+        assert markup in text, broken("name_controls", f"the {key} toggle's markup changed")
+    assert compat._SEARCH_FORM in text, broken("name_controls", "the search form's markup changed")
+    search = (templates / "partials" / "search.html").read_text(encoding="utf-8")
+    assert compat._SEARCH_OPTIONS.search(search.replace("{{ lang.t('search') }}", "Sök")), broken(
+        "name_controls", "the search options' markup changed")
+    header = (templates / "partials" / "header.html").read_text(encoding="utf-8")
+    assert compat._SEARCH_BUTTON.search(header), broken("name_controls", "the header's search button changed")
+    page = compat.name_controls(text, {"drawer": "Meny", "search": "Sök", "toc": "Innehåll"}, "../register/", "A–Ö",
+                                "Alla sidor", "Sök")
+    assert page.count('aria-label="Meny"') == page.count('aria-label="Innehåll"') == 1
+    assert 'action="../register/" method="get"' in page and 'type="submit"' in page
+    assert '<a class="md-header__button kb-az-link" href="../register/" aria-label="Alla sidor">A–Ö</a>' in page
+
+
+def test_material_starts_the_search_worker_with_new_worker_and_listens_for_messages():
+    """assets/kb-search-hook.js wraps window.Worker, which the theme's script calls once for its
+    search worker, and the worker's addEventListener, which RxJS's fromEvent uses."""
+    bundle = next((Path(material.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    script = bundle.read_text(encoding="utf-8")
+    assert script.count("new Worker(") == 1, broken("kb-search-hook.js", "the theme starts its worker differently")
+    assert "addEventListener" in script

@@ -203,3 +203,28 @@ def test_every_national_number_on_the_start_page_is_a_link_a_phone_can_call(buil
             assert f'<a href="{href}">{shown}</a>' in html, f"{prefix}index.html: {shown} is not a tel: link"
         text = re.sub(r"<a [^>]*>.*?</a>|<[^>]+>", "", html, flags=re.S)
         assert "020-39 00 00" not in text, "the helpline's number appears as plain text"
+
+
+def test_freshness_due_lists_only_what_is_due_or_overdue_and_json_keeps_every_row(tmp_path):
+    """Issue 31: the weekly reader wants what needs someone now, not all 138 rows; a
+    contact still to be verified says so instead of a review date it never had."""
+    project = make_site(tmp_path)
+    _set_verified_on(project, "polisen", "2026-06-15")     # due 2026-12-15: within 30 days
+    _set_verified_on(project, "region-syd", "2026-01-01")  # due 2026-07-01: overdue
+    due = kb("freshness", "--due", "--today", TODAY, cwd=project)
+    assert due.returncode == 0, due.stdout + due.stderr
+    rows = [line.split()[:2] + line.split()[-1:] for line in due.stdout.splitlines()[2:] if line.strip()][:-1]
+    assert sorted(rows) == [["due", "contact", "polisen"], ["overdue", "contact", "region-syd"]], due.stdout
+    assert kb("freshness", "--due", "--strict", "--today", TODAY, cwd=project).returncode == 1
+    everything = json.loads(kb("freshness", "--due", "--json", "--today", TODAY, cwd=project).stdout)["items"]
+    assert len(everything) == len(json.loads(kb("freshness", "--json", "--today", TODAY, cwd=project).stdout)["items"])
+    assert {i["id"]: i["verified"] for i in everything if i["kind"] == "contact"}["region-nord"] is False
+    table = kb("freshness", "--today", TODAY, cwd=project).stdout
+    assert re.search(r"^unverified\s+contact\s+never verified\s+Redaktionen\s+region-nord$", table, re.M)
+    assert not re.search(r"^unverified\s+contact\s+\d{4}-", table, re.M), "an unverified contact shows a review date"
+
+
+def test_freshness_due_says_when_nothing_is_due():
+    result = kb("freshness", "--due", "--strict", "--today", TODAY)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"Nothing is due or overdue as of {TODAY}."

@@ -220,8 +220,9 @@ def test_every_external_link_on_the_site_is_one_the_content_model_holds(built_si
     sources = "\n".join(p.read_text(encoding="utf-8") for folder in ("docs", "data")
                         for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".yml"))
     sources += (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    dialled = {(parse_phone(phone.number).href, parse_phone(phone.number).display)
-               for contact in content.contacts.contacts for phone in contact.phones}
+    numbers = [parse_phone(number) for contact in content.contacts.contacts for phone in contact.phones
+               for number in (phone.number, *([phone.abroad.number] if phone.abroad else []))]
+    dialled = {(dial.href, shown) for dial in numbers for shown in (dial.display, dial.international) if shown}
     away, wrong_tel = set(), set()
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")

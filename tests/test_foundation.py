@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 
 from conftest import ROOT, add_page, assert_clean_run, make_serve, make_site, mkdocs_build
 from kb.build import watch
+from kb.build.search_file import unpack_docs
 from kb.build.session import CompiledTemplates
 
 
@@ -96,8 +98,12 @@ def test_the_same_site_with_valid_links_builds(tmp_path):
 
 
 def test_make_serve_answers_within_a_minute():
+    """...and its search index holds each section once (the theme's index handed each twice)."""
     with make_serve(ROOT) as fetch:
         assert "114 14" in fetch("/", within=60), "make serve did not answer with the start page within a minute"
+        index = json.loads(fetch("/search/lunr_index.json"))
+    locations = [doc["location"] for doc in unpack_docs(index["docs"])]
+    assert len(locations) == len(set(locations)) > 100
 
 
 def _until(condition, within: float = 30) -> bool:

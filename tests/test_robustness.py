@@ -342,6 +342,8 @@ def test_a_folder_named_like_a_page_a_pipe_and_other_markdown_endings(tmp_path):
         "docs/om.mkd: is built as a page, but only pages ending in .md are checked: rename it to om.md",
         "docs/ror.md: is not a file or folder (a pipe, socket or device): delete it",
         "docs/x.md: is a folder named like a page: rename the folder (e.g. to x)",
+        "docs/x.md/sida.md: is in no section of the navigation, so the build stops on it: add it under nav: in "
+        "mkdocs.yml, or move it where the navigation leaves pages out",
     ]
 
 
@@ -607,14 +609,14 @@ SUITES = {
                    "  extra: 1\n  browser: maybe\n- just text\n", [
         "{suite}:1: case 1 has no 'lang': add one of sv, en",
         "{suite}:1: case 1 has no 'expect': add a list of the page keys it should find, e.g. "
-        "[manual/steg-2-akut-skydd.md]",
+        "[manual/steg-2-akut-skydd.md], or [] for a query that should find nothing",
         "{suite}:2: case 2 has no 'query': add the words to search for",
         "{suite}:3: case 2: 'expect' should be a list of the page keys it should find, e.g. "
-        "[manual/steg-2-akut-skydd.md]",
+        "[manual/steg-2-akut-skydd.md], or [] for a query that should find nothing",
         "{suite}:4: case 3: 'query' should be text",
         "{suite}:5: case 3: 'lang' is 'de': use one of sv, en",
         "{suite}:6: case 3: 'expect' should be a list of the page keys it should find, e.g. "
-        "[manual/steg-2-akut-skydd.md]",
+        "[manual/steg-2-akut-skydd.md], or [] for a query that should find nothing",
         "{suite}:7: case 3: unknown field 'extra': use query, lang, expect and browser",
         "{suite}:8: case 3: 'browser' should be true or false",
         "{suite}:9: case 4 should be 'query:', 'lang:' and 'expect:' lines"]),

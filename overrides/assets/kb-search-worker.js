@@ -8,10 +8,11 @@
 // that both rank the same pages.
 (function () {
   "use strict";
-  var FORMAT = 1;  // kb.build.search_file.FORMAT
+  var FORMAT = 2;  // kb.build.search_file.FORMAT
   var SCALE = 1000;  // kb.build.search_file.SCALE
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;  // the theme's SearchMessageType
   var MARKED = 50;  // the pages whose found words are marked: the box shows 10, then 4 more at a time
+  var SUGGESTIONS = 3;  // kb.tools.search.SUGGESTIONS
   var SEPARATOR = /[^\p{L}\p{N}]+/u;
   var ASTRAL = /[\u{10000}-\u{10FFFF}]/gu;
 
@@ -119,6 +120,11 @@
     var stemmer = lunr.Pipeline.registeredFunctions[stored.stemmer];
     if (!stemmer) { throw new Error("no stemmer " + stored.stemmer + " in the search worker"); }
     this.docs = unpackDocs(stored.docs);
+    this.words = new Map();  // a term -> the word of the site it stands for (for "Did you mean")
+    stored.terms.forEach(function (term, number) {
+      var word = stored.words[number];
+      if (word !== null) { this.words.set(term, word || term); }
+    }, this);
     this.articles = new Map();  // a page's own entry (no #), by its address
     this.docs.forEach(function (doc) {
       if (doc.location.indexOf("#") < 0) { this.articles.set(doc.location, doc); }
@@ -147,16 +153,25 @@
     return (useful.length ? useful : found).slice(0, this.boost.most_words);
   };
 
+  // kb.build.search_words.cuts
+  Search.prototype.cuts = function (word) {
+    var boost = this.boost, found = [], endings = boost.endings;
+    var most = Math.min(boost.cut_most, word.length - boost.cut_leaves);
+    for (var cut = 1; cut <= most; cut++) {
+      if (!endings || endings.indexOf(word.slice(-cut)) >= 0) { found.push(word.slice(0, -cut)); }
+    }
+    return found;
+  };
+
   // kb.tools.search.clauses (one list per word, for the terms each word matched)
   Search.prototype.clauses = function (query) {
     var boost = this.boost, self = this;
     return this.queryWords(query).map(function (word) {
       var stem = self.stem(word), found = [{ term: stem, boost: boost.exact }], shorter = [];
-      var most = Math.min(boost.cut_most, word.length - boost.cut_leaves);
-      for (var cut = 1; cut <= most; cut++) {
-        var short = self.stem(word.slice(0, -cut));
+      self.cuts(word).forEach(function (cut) {
+        var short = self.stem(cut);
         if (short !== stem && shorter.indexOf(short) < 0) { shorter.push(short); }
-      }
+      });
       shorter.forEach(function (short) { found.push({ term: short, boost: boost.cut }); });
       found.push({ term: word, boost: boost.prefix, wildcard: lunr.Query.wildcard.TRAILING });
       if (word.length >= boost.typo_from) { found.push({ term: stem, boost: boost.typo, editDistance: 1 }); }
@@ -168,6 +183,32 @@
   function byScoreThenAddress(a, b) {
     return b.score - a.score || (a.location < b.location ? -1 : a.location > b.location ? 1 : 0);
   }
+
+  // kb.tools.search.only_typos: no word is on a page but as a typo of a short word
+  Search.prototype.onlyTypos = function (perWord, reached, typos) {
+    var sure = this.boost.typo_sure;
+    return perWord.every(function (entry, number) {
+      return reached[number].size === typos[number].size && (!reached[number].size || entry.word.length < sure);
+    });
+  };
+
+  // kb.tools.search.suggestions: the words one letter away, the most widely used first
+  Search.prototype.suggest = function (typos) {
+    var self = this, terms = new Set(), used = new Map();
+    typos.forEach(function (typo) { typo.forEach(function (term) { if (self.words.has(term)) { terms.add(term); } }); });
+    terms.forEach(function (term) {
+      var docs = new Set(), posting = self.index.invertedIndex[term];
+      self.index.fields.forEach(function (field) { Object.keys(posting[field]).forEach(function (ref) { docs.add(ref); }); });
+      used.set(term, docs.size);
+    });
+    var shown = function (term) { return self.words.get(term); };
+    var order = Array.from(terms).sort(function (a, b) {
+      return used.get(b) - used.get(a) || (shown(a) < shown(b) ? -1 : shown(a) > shown(b) ? 1 : 0);
+    });
+    var found = [];
+    order.forEach(function (term) { if (found.indexOf(shown(term)) < 0) { found.push(shown(term)); } });
+    return found.slice(0, SUGGESTIONS);
+  };
 
   // kb.tools.search.ranked, and the theme's result: one group per page, best first
   Search.prototype.search = function (query) {
@@ -187,15 +228,18 @@
       built = q;
     });
     // which index terms each word reached, to show which words a result lacks and to mark the found ones
-    var reached = [], at = 0;
+    var reached = [], typos = [], at = 0;
     perWord.forEach(function (entry) {
-      var terms = new Set();
-      entry.clauses.forEach(function () {
+      var terms = new Set(), strong = new Set(), typo = new Set();
+      entry.clauses.forEach(function (clause) {
         self.index.tokenSet.intersect(lunr.TokenSet.fromClause(built.clauses[at++])).toArray()
-          .forEach(function (term) { terms.add(term); });
+          .forEach(function (term) { terms.add(term); if (!clause.editDistance) { strong.add(term); } });
       });
+      terms.forEach(function (term) { if (!strong.has(term)) { typo.add(term); } });
       reached.push(terms);
+      typos.push(typo);
     });
+    if (this.onlyTypos(perWord, reached, typos)) { return { items: [], kb_suggestions: this.suggest(typos) }; }
     var pages = new Map();
     results.forEach(function (result) {
       var doc = self.docs[Number(result.ref)], page = doc.location.split("#")[0];
@@ -215,8 +259,10 @@
       entries.sort(byScoreThenAddress);
       if (!entries.some(function (entry) { return entry.location === page; })) {
         var article = self.articles.get(page);
-        if (article) {  // the theme shows each page's own entry first, found or not
-          entries.push({ location: page, title: article.title, text: article.text, score: 0, terms: {}, matched: [] });
+        if (article) {  // the theme shows each page's own entry first, found or not; its link
+          // carries the words its best section has, so that it never ends in an empty ?h=
+          entries.push({ location: page, title: article.title, text: article.text, score: 0,
+            terms: entries[0].terms, matched: [] });
         }
       }
       groups.push({ location: page, score: entries[0].score, entries: entries });
@@ -278,6 +324,9 @@
         } catch (error) {
           console.warn("Search failed for '" + message.data + "': " + error.message);
         }
+        // the text it answers: the page shows an answer only while the box holds that text
+        // (assets/kb-search-hook.js)
+        result.query = message.data;
         postMessage({ type: RESULT, data: result });
       });
     }

@@ -2,17 +2,22 @@
 // the block overrides/main.html writes on every page (the helpline from data/contacts.yml)
 // is moved under the theme's "no matching documents" line, and back out of the search box
 // as soon as the search finds something or the box is emptied. Only while it is shown is
-// it inside the box, where the theme's arrow keys go through its links.
+// it inside the box, where the theme's arrow keys go through its links. Where the words
+// typed are on no page but one letter away from some, it offers those ("Did you mean …?",
+// from the worker's answer, told by assets/kb-search-hook.js); choosing one searches it.
 (function () {
   "use strict";
   var none = document.querySelector("[data-kb-search-none]");
   var result = document.querySelector("[data-md-component=search-result]");
   var settings = document.getElementById("__config");
-  if (!none || !result || !settings) { return; }
+  var input = document.querySelector(".md-search__input");
+  if (!none || !result || !settings || !input) { return; }
   var home = none.parentNode, spot = none.nextSibling;
   var meta = result.firstElementChild;
   var list = result.lastElementChild;
   var nothing = (JSON.parse(settings.textContent).translations || {})["search.result.none"];
+  var suggest = none.querySelector("[data-kb-search-suggest]");
+  var words = suggest ? suggest.querySelector("span") : null;
   function update() {
     var shown = Boolean(nothing) && meta.textContent.trim() === nothing && list.children.length === 0;
     if (shown && none.parentNode !== result) {
@@ -21,6 +26,36 @@
       home.insertBefore(none, spot);
     }
     none.hidden = !shown;
+  }
+  function search(word) {
+    input.value = word;
+    input.focus();
+    input.dispatchEvent(new KeyboardEvent("keyup", { key: "End" }));  // the theme searches on keyup
+  }
+  document.addEventListener("kb-search-answer", function (event) {
+    var found = (event.detail && event.detail.kb_suggestions) || [];
+    if (!words) { return; }
+    words.textContent = "";
+    found.forEach(function (word, number) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "kb-suggestion";
+      button.textContent = word;
+      button.addEventListener("click", function () { search(word); });
+      if (number) { words.appendChild(document.createTextNode(", ")); }
+      words.appendChild(button);
+    });
+    if (found.length) { words.appendChild(document.createTextNode("?")); }
+    suggest.hidden = !found.length;
+  });
+  // The search form's own button (kb.build.compat.name_controls): it goes to the A–Ö page,
+  // which works without JavaScript; with it, the button opens the best result, as Enter does.
+  var form = input.form;
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      var first = list.querySelector(".md-search-result__link");
+      if (first) { event.preventDefault(); first.click(); }
+    });
   }
   var watch = new MutationObserver(update);
   watch.observe(meta, { childList: true, characterData: true, subtree: true });

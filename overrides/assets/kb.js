@@ -86,6 +86,11 @@
   label.textContent = summary ? summary.textContent : "";
   var select = document.createElement("select");
   select.id = "kb-county";
+  // First an empty choice, so that no county is chosen for the reader ("Välj ditt län").
+  var empty = document.createElement("option");
+  empty.value = "";
+  empty.textContent = label.textContent;
+  select.appendChild(empty);
   list.querySelectorAll("a").forEach(function (link) {
     var option = document.createElement("option");
     option.value = link.getAttribute("href");
@@ -102,7 +107,7 @@
   form.appendChild(button);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    window.location.href = select.value;
+    if (select.value) { window.location.href = select.value; } else { select.focus(); }
   });
   list.parentNode.insertBefore(form, list);
   list.hidden = true;

@@ -21,33 +21,58 @@ e = html.escape
 
 
 def render(content: Content, markdown: str, lang: str, deferred: Deferred) -> str:
-    """The page's Markdown with its citations numbered and its sources listed after it."""
-    if "[[" not in markdown:
+    """The page's Markdown with its citations numbered and its sources listed after it. A
+    citation in HTML the build writes from data (a glossary definition) is numbered in the
+    same reading order, inside that HTML."""
+    if "[[" not in markdown and not any("[[" in fragment for fragment in deferred.now.values()):
         return markdown  # most pages: one substring search
     register = content.sources
     numbers: dict[str, int] = {}
     cited: dict[str, int] = {}  # id -> how often
-    out, position = [], 0
-    for marker in markers(markdown):
-        if marker.kind == "malformed":
-            continue  # published as written; kb check and the build's checks stop on it first
-        out.append(markdown[position:marker.start])
-        position = marker.end
-        entry = register.get(marker.source_id) if register and marker.kind == "source" else None
-        if marker.kind == "advice":
-            continue
-        if entry is None:
-            out.append(e(marker.text))  # unresolved: shown as written (the checks stop the build on it)
-            continue
-        number = numbers.setdefault(entry.id, len(numbers) + 1)
-        cited[entry.id] = cited.get(entry.id, 0) + 1
-        out.append(deferred.html(reference(content, lang, number, cited[entry.id])))
-    out.append(markdown[position:])
-    text = "".join(out)
+
+    def replaced(text: str, found, as_html: bool) -> str:
+        out, position = [], 0
+        for marker in found:
+            if isinstance(marker, _Fragment):  # build-written HTML: its citations, in reading order
+                deferred.now[marker.marker] = replaced(deferred.now[marker.marker],
+                                                       list(markers(deferred.now[marker.marker])), as_html=True)
+                continue
+            if marker.kind == "malformed":
+                continue  # published as written; kb check and the build's checks stop on it first
+            out.append(text[position:marker.start])
+            position = marker.end
+            if marker.kind == "advice":
+                continue
+            entry = register.get(marker.source_id) if register else None
+            if entry is None:
+                out.append(e(marker.text))  # unresolved: shown as written (the checks stop the build on it)
+                continue
+            number = numbers.setdefault(entry.id, len(numbers) + 1)
+            cited[entry.id] = cited.get(entry.id, 0) + 1
+            html_ref = reference(content, lang, number, cited[entry.id])
+            out.append(html_ref if as_html else deferred.html(html_ref))
+        out.append(text[position:])
+        return "".join(out)
+
+    in_order = sorted([*markers(markdown), *_fragments(markdown, deferred)], key=lambda m: m.start)
+    text = replaced(markdown, in_order, as_html=False)
     if not numbers:
         return text
     entries = [(register.get(source_id), cited[source_id]) for source_id in numbers]
     return text.rstrip("\n") + "\n\n" + section(content, lang, entries, deferred)
+
+
+class _Fragment:
+    """Where build-written HTML that may cite sits in the page's Markdown."""
+
+    def __init__(self, marker: str, start: int) -> None:
+        self.marker, self.start = marker, start
+
+
+def _fragments(markdown: str, deferred: Deferred):
+    for marker, fragment in deferred.now.items():
+        if "[[" in fragment and marker in markdown:
+            yield _Fragment(marker, markdown.index(marker))
 
 
 def item_id(content: Content, lang: str, number: int) -> str:

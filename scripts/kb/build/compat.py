@@ -137,6 +137,44 @@ def name_search_dialog(page_html: str, name: str) -> str:
     return page_html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{html.escape(name)}">', 1)
 
 
+#: Material 9.8.1's markup of what name_controls completes: the two toggles (base.html), the
+#: table of contents' toggle (partials/nav-item.html), the search form and its options
+#: (partials/search.html) and the header's search button (partials/header.html).
+_TOGGLES = {
+    "drawer": '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"',
+    "search": '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off"',
+    "toc": '<input class="md-nav__toggle md-toggle" type="checkbox" id="__toc"'}
+_SEARCH_FORM = '<form class="md-search__form" name="search">'
+_SEARCH_OPTIONS = re.compile(r'(<nav class="md-search__options" aria-label="[^"]*">)')
+_SEARCH_BUTTON = re.compile(r'<label class="md-header__button md-icon" for="__search">.*?</label>', re.S)
+_MAGNIFY = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 '
+            '6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 '
+            '16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>')
+
+
+def name_controls(page_html: str, names: dict[str, str], index_url: str | None, index_text: str,
+                  index_name: str, submit: str) -> str:
+    """Make Material's controls whole: each toggle gets a name (`names` by "drawer",
+    "search", "toc"); the search form a real submit button and, with `index_url` (the A–Ö
+    page, relative to this page), an address that works without JavaScript; and the header a
+    link to that page beside the search button, which kb.css shows only where the theme's
+    script has not run (the search button needs it)."""
+    e = html.escape
+    for key, markup in _TOGGLES.items():
+        if key in names:
+            page_html = page_html.replace(markup, f'{markup} aria-label="{e(names[key])}"', 1)
+    action = f' action="{e(index_url)}" method="get"' if index_url else ""
+    page_html = page_html.replace(_SEARCH_FORM, _SEARCH_FORM[:-1] + action + ">", 1)
+    button = (f'<button type="submit" class="md-search__icon md-icon kb-search-submit" title="{e(submit)}" '
+              f'aria-label="{e(submit)}">{_MAGNIFY}</button>')
+    page_html = _SEARCH_OPTIONS.sub(lambda m: m.group(1) + button, page_html, count=1)
+    if index_url:
+        link = (f'<a class="md-header__button kb-az-link" href="{e(index_url)}" aria-label="{e(index_name)}">'
+                f"{e(index_text)}</a>")
+        page_html = _SEARCH_BUTTON.sub(lambda m: m.group(0) + link, page_html, count=1)
+    return page_html
+
+
 #: The file the theme fetches beside the address of every <link rel="alternate"> in a
 #: page's <head> (its language switcher looks the page up in it).
 SITEMAP = "sitemap.xml"

@@ -18,7 +18,7 @@ from kb.checks.contact_refs import (  # HELPLINE: the fallback every warning nam
     TEL_SHORTCODE,
 )
 from kb.model import freshness, text
-from kb.model.contacts import Contact, parse_phone
+from kb.model.contacts import Contact, Phone, parse_phone
 from kb.model.load import Content, PageFile
 
 #: Where the generated contacts directory lives (the county lookup links into it).
@@ -31,9 +31,7 @@ def helpline_html(content: Content, lang: str) -> dict[str, str]:
     """The helpline's name and number for a sentence in HTML: the number a tel: link, as
     every number on the site is."""
     helpline = content.contacts.get(HELPLINE)
-    phone = parse_phone(helpline.phones[0].number)
-    return {"helpline": html.escape(helpline.name.get(lang)),
-            "phone": f'<a href="{html.escape(phone.href)}">{html.escape(phone.display)}</a>'}
+    return {"helpline": html.escape(helpline.name.get(lang)), "phone": reader_tel(content, helpline.phones[0], lang)}
 
 
 def print_helpline(content: Content, lang: str) -> str:
@@ -46,6 +44,28 @@ def print_helpline(content: Content, lang: str) -> str:
 def tel_link(dial) -> str:
     """A number as a link a phone can call: the text and the address both from its parsed digits."""
     return f'<a href="{html.escape(dial.href)}">{html.escape(dial.display)}</a>'
+
+
+def reader_tel(content: Content, phone: Phone, lang: str, source: bool = False) -> str:
+    """A number as the reader of `lang` dials it. In the default language (read in Sweden) as
+    Swedes dial it. In another language (perhaps read abroad) in international form where it
+    can be dialled from abroad; otherwise as it is, marked as a short or freephone number,
+    with the route from abroad where an official page gives one (and, with source=True, a
+    link to that page)."""
+    dial = parse_phone(phone.number)
+    if lang == content.site.default_language:
+        return tel_link(dial)
+    if dial.from_abroad:
+        return f'<a href="{html.escape(dial.href)}">{html.escape(dial.international)}</a>'
+    if phone.abroad:
+        route = parse_phone(phone.abroad.number)
+        shown = f'<a href="{html.escape(route.href)}">{html.escape(route.international)}</a>'
+        note = content.ui.get("phone_abroad_route", lang, number=shown)
+        if source:
+            note += f' (<a href="{html.escape(phone.abroad.source)}">{content.ui.get("phone_abroad_source", lang)}</a>)'
+    else:
+        note = content.ui.get("phone_freephone", lang) if dial.freephone else content.ui.get("phone_short", lang)
+    return f'{tel_link(dial)} <span class="kb-tel-abroad">({note})</span>'
 
 
 def mail_link(address: str) -> str:
@@ -65,9 +85,8 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     due, now = freshness.state(contact.verified_on, contact.review_in, today, contact.confirmed)
     rows = []
     for phone in contact.phones:
-        dial = parse_phone(phone.number)
         label = f" ({e(phone.label.get(lang))})" if phone.label else ""
-        rows.append((ui.get("contact_phone", lang), f"{tel_link(dial)}{label}"))
+        rows.append((ui.get("contact_phone", lang), f"{reader_tel(content, phone, lang, source=True)}{label}"))
     if contact.email:
         rows.append((ui.get("contact_email", lang), mail_link(contact.email)))
     if contact.web:
@@ -91,7 +110,8 @@ def contact_card(content: Content, contact: Contact, lang: str, today: date) -> 
     parts.append(f'<p class="kb-overdue"{hidden}><strong>'
                  f'{ui.get("contact_overdue", lang, date=due.isoformat(), **helpline)}</strong></p>')
     if contact.confirmed:  # a contact still to be verified claims no check
-        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=e(contact.verified_by))
+        role = e(content.taxonomy.role(contact.verified_by, lang))
+        verified = ui.get("contact_verified", lang, date=contact.verified_on.isoformat(), role=role)
         parts.append(f'<p class="kb-verified"><small>{verified}</small></p>')
     parts.append("</div>")
     return "\n".join(parts)
@@ -167,10 +187,9 @@ def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today:
         if contact is None or not contact.phones:
             return match.group(0)
         try:
-            dial = parse_phone(contact.phones[0].number)
+            return deferred.html(reader_tel(content, contact.phones[0], lang))
         except ValueError:
             return match.group(0)  # kb check reports the number in data/contacts.yml
-        return deferred.html(tel_link(dial))
 
     if "[[" not in markdown:
         return markdown
@@ -180,10 +199,12 @@ def expand_contact_shortcodes(content: Content, markdown: str, lang: str, today:
 PUBLISHER_SHORTCODE = re.compile(r"\[\[publisher:(name|email)\]\]")
 
 
-def expand_publisher(content: Content, markdown: str, deferred: Deferred) -> str:
-    """[[publisher:name]] and [[publisher:email]]: the publisher is declared once, in mkdocs.yml."""
+def expand_publisher(content: Content, markdown: str, lang: str, deferred: Deferred) -> str:
+    """[[publisher:name]] and [[publisher:email]]: the publisher is declared once, in mkdocs.yml
+    (its name, a role of data/taxonomy.yml, in the reader's language)."""
     if "[[publisher:" not in markdown:
         return markdown
     name, email, _ = content.site.publisher
+    name = content.taxonomy.role(name, lang)
     return PUBLISHER_SHORTCODE.sub(lambda m: deferred.html(html.escape(name) if m.group(1) == "name"
                                                            else mail_link(email)), markdown)

@@ -37,7 +37,8 @@ def statute_box(content: Content, page: PageFile, lang: str) -> str:
     rows = [(ui.get("statute_provision", lang), e(cite)),
             (ui.get("statute_official_text", lang), f'<a href="{e(statute.url)}">{e(statute.url)}</a>'),
             (ui.get("statute_checked", lang),
-             ui.get("statute_checked_by", lang, date=statute.checked_on.isoformat(), role=e(statute.checked_by))
+             ui.get("statute_checked_by", lang, date=statute.checked_on.isoformat(),
+                    role=e(content.taxonomy.role(statute.checked_by, lang)))
              if statute.checked else f"<strong>{ui.get('statute_unchecked', lang)}</strong>")]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return f'<dl class="kb-statute" lang="{lang}">{items}</dl>\n'
@@ -54,7 +55,8 @@ def method_facts(content: Content, page: PageFile, lang: str, directory_urls: bo
     areas = ", ".join(f'<a href="{url_of(page.key, FOCUS_AREA_PAGES.format(id=a), directory_urls)}">'
                       f"{e(taxonomy.label('focus_areas', a, lang))}</a>" for a in meta.focus_areas)
     if meta.status == "vetted" and meta.vetted_by and meta.vetted_on:
-        vetted = ui.get("method_vetted", lang, role=e(meta.vetted_by), date=meta.vetted_on.isoformat())
+        vetted = ui.get("method_vetted", lang, role=e(taxonomy.role(meta.vetted_by, lang)),
+                        date=meta.vetted_on.isoformat())
     else:
         vetted = ui.get("method_not_vetted", lang)
     rows = [
@@ -64,7 +66,7 @@ def method_facts(content: Content, page: PageFile, lang: str, directory_urls: bo
         (ui.get("method_target_groups", lang), labels("target_groups", meta.target_groups)),
         (ui.get("method_forms", lang), labels("exploitation_forms", meta.exploitation_forms)),
         (ui.get("method_actors", lang), labels("actors", meta.actors)),
-        (ui.get("method_contact", lang), e(meta.contact_role)),
+        (ui.get("method_contact", lang), e(taxonomy.role(meta.contact_role, lang))),
     ]
     lines = "<br>\n".join(f"<strong>{label}:</strong> {value}" for label, value in rows)
     # lang: on a page not yet translated, the facts (in the reader's language) sit inside

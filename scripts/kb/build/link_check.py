@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from kb.build import compat
+from kb.model.load import built_url
 from kb.model.problems import Problem
 from kb.model.site import Site
 
@@ -242,3 +243,34 @@ def _page_problems(rel: str, parser: _Page, parsed: _Pages, site_dir: Path, site
                 found.append((offset, f"link {url} leads to the {target_lang} page although the page exists in "
                                       f"{page_lang}: link to the source file (page.md), not page.{target_lang}.md"))
     return found
+
+
+def in_sources(problems: list[Problem], content, site_dir: Path) -> list[Problem]:
+    """The built site's problems where a contributor fixes them: at the page's source file
+    and, when the link is written there, its line (a generated link keeps the page's file).
+    What belongs to no page (the theme's own files) stays at the built file."""
+    built = {}
+    for page in content.valid_pages():
+        folder = content.site.folder(page.lang)
+        url = f"{folder}{built_url(page.key)}"
+        built[f"{site_dir.name}/{url}index.html" if url.endswith("/") or not url else f"{site_dir.name}/{url}"] = page
+    mapped = []
+    for problem in problems:
+        page = built.get(problem.path)
+        if page is None:
+            mapped.append(problem)
+            continue
+        url = _LINK_IN_MESSAGE.search(problem.message)
+        line = None
+        if url:
+            needle = posixpath.basename(url.group(1).split("#", 1)[0].rstrip("/")) or url.group(1)
+            needle = needle.removesuffix(".html")
+            for number, text in enumerate(page.body.split("\n"), start=page.body_line):
+                if needle and needle in text:
+                    line = number
+                    break
+        mapped.append(Problem(page.rel, line, problem.message))
+    return mapped
+
+
+_LINK_IN_MESSAGE = re.compile(r"link (\S+?):? ")

@@ -4,6 +4,7 @@ yet translated or its translation is outdated, and the abbreviations a page uses
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from kb.build import contact_cards
@@ -20,7 +21,8 @@ def review_notice(content: Content, page: PageFile, lang: str, today: date) -> d
     return {
         "due": due.isoformat(),
         "overdue": now == "overdue",
-        "text": content.ui.get("page_reviewed", lang, date=meta.last_reviewed_on.isoformat(), owner=meta.owner,
+        "text": content.ui.get("page_reviewed", lang, date=meta.last_reviewed_on.isoformat(),
+                               owner=html.escape(content.taxonomy.role(meta.owner, lang)),
                                due=due.isoformat()),
         "overdue_text": content.ui.get("page_overdue", lang, due=due.isoformat(), **helpline),
         "status_text": content.ui.get("status_" + meta.status, lang) if meta.status != "vetted" else "",

@@ -8,6 +8,7 @@ page (through a Deferred), so search finds each page by its own words.
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from kb.build import (
     changes,
@@ -20,6 +21,7 @@ from kb.build import (
     method_form,
     notices,
     page_html,
+    word_index,
 )
 from kb.build.listings import Deferred
 from kb.checks.allowlist import Removal, sanitize
@@ -45,6 +47,8 @@ def additions(content: Content, page: PageFile | None, lang: str, deferred: Defe
                                                  directory_urls)
         elif page.meta.generated == "methods":
             extra += listings.method_catalogue(content, page, lang, deferred, directory_urls, include_drafts)
+        elif page.meta.generated == "index":
+            extra += word_index.listing(content, page, lang, deferred, directory_urls, include_drafts)
         elif page.meta.generated == "translations":
             extra += listings.translation_status(content, lang, deferred)
         elif page.meta.generated == "changes":
@@ -66,7 +70,7 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     if source is not None and source.meta is not None and source.meta.type == exercises.TYPE:
         text = exercises.expand(content, text, lang, deferred, url, meta)
     text = contact_cards.expand_contact_shortcodes(content, text, lang, today, deferred)
-    text = contact_cards.expand_publisher(content, text, deferred)
+    text = contact_cards.expand_publisher(content, text, lang, deferred)
     if contact_cards.COUNTY_LINKS in text:
         text = text.replace(contact_cards.COUNTY_LINKS,
                             contact_cards.county_links(content, key, lang, deferred, directory_urls), 1)
@@ -78,6 +82,18 @@ def markdown(content: Content, key: str, text: str, meta: dict, *, lang: str, fi
     text += additions(content, source, lang, deferred, directory_urls, today, include_drafts)
     text = citations.render(content, text, lang, deferred)
     return text + notices.abbreviations(content, lang, text)
+
+
+def preview_problems(content: Content, problems, rel: str, lang: str, meta: dict) -> str:
+    """`make serve` only: this page's problems (and those of data/, which every page shows) in
+    a box at the top, so the preview says why the build would stop instead of hanging."""
+    mine = [p for p in problems if p.path == rel or not p.path.startswith("docs/")]
+    if not mine:
+        return ""
+    items = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in mine)
+    box = (f'<div class="admonition danger" role="alert"><p class="admonition-title">'
+           f'{content.ui.get("serve_problems", lang)}</p><ul>{items}</ul></div>')
+    return meta["kb_deferred"].html(box, block=True) + "\n\n"
 
 
 def html(page_html_text: str, meta: dict) -> tuple[str, tuple[Removal, ...]]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from kb.build import compat
 
 #: Changes whenever the layout of DATA does; the worker refuses another.
-FORMAT = 1
+FORMAT = 2
 
 #: The index, next to search_index.json in the language's search/ folder.
 DATA = "lunr_index.json"

@@ -21,12 +21,24 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.build import citations, compat, facts, link_check, listings, search_file, search_words, search_worker
+from kb.build import (
+    citations,
+    compat,
+    contact_cards,
+    facts,
+    link_check,
+    listings,
+    search_file,
+    search_words,
+    search_worker,
+)
 from kb.build.listings import Deferred
 from kb.model.load import Content, built_url
 
-#: How much a word counts where it stands: in the keywords a page declares, in a title, in the text.
-FIELDS = {"title": 10.0, "text": 1.0, "tags": 100.0}
+#: How much a word counts where it stands: in the keywords a page declares (and a contacts
+#: section's place names), in a title, in the text, and as a part of a compound word in the
+#: title or text (Swedish: "brottsoffrets" is also "brott" and "offrets").
+FIELDS = {"title": 10.0, "text": 1.0, "tags": 100.0, "parts": 0.5}
 
 #: How many characters of a section's text a result shows (two lines or so).
 TEASER = 160
@@ -91,6 +103,18 @@ def _catalogue_texts(content: Content, lang: str, directory_urls: bool) -> dict[
     return found
 
 
+def _place_tags(content: Content, lang: str, directory_urls: bool) -> dict[str, list[str]]:
+    """The places of data/taxonomy.yml (a region, its counties and their towns) as tags of
+    the contacts directory's section for the region, so that "Malmö" or "Örebro län" finds
+    the region's coordinator first."""
+    if content.taxonomy is None:
+        return {}
+    page = built_url(contact_cards.CONTACTS_DIRECTORY, directory_urls)
+    return {f"{page}#region-{region.id}": [region.label.get(lang), *(c.label.get(lang) for c in region.counties),
+                                           *(town for c in region.counties for town in c.towns)]
+            for region in content.taxonomy.regions}
+
+
 def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     """Abbreviations for the terms a page spells out, and the terms for the abbreviations it
     uses, from data/glossary.yml, once for every time the page says them: a search for
@@ -120,28 +144,59 @@ def teaser(markup: str, length: int = TEASER) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
 
 
-def build_index(docs: list[dict], language: search_words.Language):
-    """A lunr.py index of the entries, each under its position as ref ("0", "1", ...)."""
+def build_index(docs: list[dict], language: search_words.Language, query: dict | None = None):
+    """A lunr.py index of the entries, each under its position as ref ("0", "1", ...), and
+    the word each of its terms stands for most often (what "Did you mean" shows)."""
     from lunr.builder import Builder
 
+    texts = [(plain(doc["title"]), plain(doc["text"]), " ".join(doc.get("tags", []))) for doc in docs]
+    seen: dict[str, dict[str, int]] = {}
+    for title, body, tags in texts:
+        for word in search_words.index_words(f"{title} {body} {tags}"):
+            if word not in language.stop_words:
+                forms = seen.setdefault(language.stem(word), {})
+                forms[word] = forms.get(word, 0) + 1
+    split = search_words.compound_parts({w for forms in seen.values() for w in forms}, language) \
+        if language.compounds else {}
     builder = Builder()
     builder.b(0)  # as the theme's worker: a long section is not worth less for being long
     for name, boost in FIELDS.items():
         builder.field(name, boost=boost)
-    for number, doc in enumerate(docs):
-        compat.add_terms(builder, str(number), {"title": language.terms(plain(doc["title"])),
-                                                "text": language.terms(plain(doc["text"])),
-                                                "tags": language.terms(" ".join(doc.get("tags", [])))})
-    return builder.build()
+    shorter: dict[str, str | None] = {}  # a word -> the stem of it less an ending, if that differs
+
+    def less_ending(word: str) -> str | None:
+        if word not in shorter:
+            cut = search_words.without_ending(word, query) if query and language.compounds else None
+            shorter[word] = language.stem(cut) if cut and language.stem(cut) != language.stem(word) else None
+        return shorter[word]
+
+    for number, (title, body, tags) in enumerate(texts):
+        parts = []
+        for word in search_words.words(f"{title} {body}"):
+            if word in language.stop_words:
+                continue
+            for part in (word, *split.get(word, ())):
+                if part != word:
+                    parts.append(language.stem(part))
+                if (cut := less_ending(part)) is not None:
+                    parts.append(cut)
+        compat.add_terms(builder, str(number), {"title": language.terms(title), "text": language.terms(body),
+                                                "tags": language.terms(tags), "parts": parts})
+    shown_as = {stem: min(forms, key=lambda w: (-forms[w], len(w), w)) for stem, forms in seen.items()}
+    return builder.build(), shown_as
 
 
-def language_data(docs: list[dict], language: search_words.Language) -> dict:
+def language_data(docs: list[dict], language: search_words.Language, query: dict) -> dict:
     """One language's index as kb.build.search_file.DATA holds it."""
-    index = build_index(docs, language)
+    index, shown_as = build_index(docs, language, query)
     shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
+    stored = search_file.compact(index.serialize(), len(docs))
+    # the word each term stands for, for "Did you mean …?": "" when it is the term itself, None
+    # when it stands for no word of the site (a compound's part less an ending, say)
+    stored["words"] = [None if term not in shown_as else "" if shown_as[term] == term else shown_as[term]
+                       for term in stored["terms"]]
     return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
-            "query": search_words.QUERY, **search_file.compact(index.serialize(), len(docs)),
-            "docs": search_file.pack_docs(shown)}
+            "query": query, **stored, "docs": search_file.pack_docs(shown)}
 
 
 def index_href(prefix: str) -> str:
@@ -183,7 +238,11 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
                     languages[0])
 
     by_language: dict[str, list[dict]] = {lang: [] for lang in languages}
+    seen: set[str] = set()
     for doc in combined["docs"]:
+        if doc["location"] in seen:
+            continue  # `make serve` hands the theme's index each section twice: a result shows once
+        seen.add(doc["location"])
         by_language[language_of(doc["location"])].append(doc)
     if sum(1 for docs in by_language.values() if docs) < 2:
         return []  # not the combined index (an earlier build's, or already split)
@@ -197,7 +256,8 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
         docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
                 for doc in by_language[lang] if not doc["location"].endswith(sources)]
         _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)
-        data = language_data(docs, search_words.language(content.site.root, lang))
+        data = language_data(docs, search_words.language(content.site.root, lang),
+                             search_words.query_settings(content.site.root, lang))
         return write_language(site_dir, prefix, combined["config"], data, lang, inline_script)
 
     elsewhere = [_in_another_process(lambda lang=lang: build(lang)) for lang in languages[1:]]
@@ -214,6 +274,7 @@ def _add_what_the_theme_did_not_see(content: Content, lang: str, docs: list[dict
     synonyms."""
     glossaries = {built_url(p.key, directory_urls) for p in content.valid_pages() if p.meta.type == "glossary"}
     keywords = _keywords(content, lang, directory_urls)
+    places = _place_tags(content, lang, directory_urls)
     added = _after_title_texts(content, lang, directory_urls)
     for location, text in _catalogue_texts(content, lang, directory_urls).items():
         added[location] = f"{added[location]} {text}" if location in added else text
@@ -225,6 +286,8 @@ def _add_what_the_theme_did_not_see(content: Content, lang: str, docs: list[dict
         page = doc["location"].split("#", 1)[0]
         page_text[page] = page_text.get(page, "") + " " + doc["title"] + " " + doc["text"]
     for doc in docs:
+        if doc["location"] in places:
+            doc["tags"] = places[doc["location"]]
         if "#" in doc["location"]:
             continue
         if keywords.get(doc["location"]):

@@ -62,6 +62,7 @@ class Language:
     stemmer_name: str
     stop_words: frozenset[str]
     _stem: Callable[[str], str] = field(repr=False, compare=False)
+    compounds: bool = False  # whether the index holds the parts of compounds (Swedish: brottsoffer -> offer)
     _stems: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def stem(self, word: str) -> str:
@@ -84,6 +85,74 @@ def stop_word_file(root: Path, lang: str) -> Path:
     return root / "data" / "search" / f"stopwords.{lang}.txt"
 
 
+def endings_file(root: Path, lang: str) -> Path:
+    return root / "data" / "search" / f"endings.{lang}.txt"
+
+
+def _word_list(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
+
+
+def query_settings(root: Path, lang: str) -> dict:
+    """QUERY for a language, with the endings a query word may be cut by (data/search/
+    endings.LANG.txt, longest first; None where the language has no list: any letters)."""
+    path = endings_file(root, lang)
+    endings = sorted(_word_list(path), key=lambda e: (-len(e), e)) if path.is_file() else None
+    return dict(QUERY, endings=endings)
+
+
+def cuts(word: str, query: dict) -> list[str]:
+    """The shorter forms of a query word whose stems a query also looks for: less one to
+    `cut_most` letters, leaving at least `cut_leaves`, and only by an ending of the language's
+    list when it has one ("checklistan" less "n"; not "loverboy" less "rboy")."""
+    most = min(query["cut_most"], len(word) - query["cut_leaves"])
+    endings = query.get("endings")
+    return [word[:-cut] for cut in range(1, most + 1) if endings is None or word[-cut:] in endings]
+
+
+def without_ending(word: str, query: dict) -> str | None:
+    """A word of the index less its longest ending of the language's list (leaving at least
+    `cut_leaves` letters), as `cuts` shortens a query word: "offret" and "offrets" are also
+    "offr", which is what "offren" is stemmed to. None when no ending applies."""
+    endings = query.get("endings") or ()
+    return next((word[:-len(e)] for e in endings if word.endswith(e) and len(word) - len(e) >= query["cut_leaves"]),
+                None)
+
+
+#: The shortest first part and last part a compound is split into ("sex" + "köp" is not split,
+#: "sexköp" + "lagen" is; "barn" + "äktenskap").
+PART_LEAST = 3
+TAIL_LEAST = 4
+
+
+def compound_parts(words: set[str], language: Language) -> dict[str, list[str]]:
+    """The parts of the compounds among `words`, split against those words themselves (the
+    index's own vocabulary): a word is head + tail, or head + s + tail, where the head is a
+    word of the vocabulary and the tail's stem is the stem of one; the longest tail wins and
+    is split again. "brottsoffrets" -> brott, offrets ("offren" then finds it by its stem),
+    "tvångsarbete" -> tvång, arbete. Returns {word: [part, ...]} for the words that split."""
+    stems = {language.stem(w) for w in words}
+    found: dict[str, list[str]] = {}
+
+    def split(word: str) -> list[str]:
+        for at in range(PART_LEAST, len(word) - PART_LEAST + 1):
+            head, rest = word[:at], word[at:]
+            if head not in words:
+                continue
+            for tail in (rest, rest[1:] if rest.startswith("s") else None):
+                if tail and len(tail) >= TAIL_LEAST and language.stem(tail) in stems:
+                    return [head, *(split(tail) or [tail])]
+        return []
+
+    for word in words:
+        if len(word) >= PART_LEAST + TAIL_LEAST and word.isalpha():
+            parts = split(word)
+            if parts:
+                found[word] = parts
+    return found
+
+
 def uses_snowball(root: Path, lang: str) -> bool:
     """Whether a language has its own stop words, and so lunr-languages' Snowball stemmer."""
     return stop_word_file(root, lang).is_file()
@@ -96,7 +165,7 @@ def language(root: Path, lang: str) -> Language:
         lines = path.read_text(encoding="utf-8").splitlines()
         stop_words = frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
         name = f"stemmer-{lang}"
-        return Language(lang, name, stop_words, _snowball(name))
+        return Language(lang, name, stop_words, _snowball(name), compounds=True)
     from lunr.stop_word_filter import WORDS  # lunr.py's copy of lunr.js's English stop words
 
     return Language(lang, "stemmer", frozenset(WORDS), english_stemmer.stem)
@@ -116,9 +185,11 @@ def _snowball(name: str) -> Callable[[str], str]:
 #: short by one to `cut_most` letters, leaving at least `cut_leaves` (cut), of the word as
 #: typed so far as a prefix (prefix), and of a stem one letter away, for words of
 #: `typo_from` letters or more (typo); at most `most_words` words of a query count, and an
-#: entry's score is multiplied by the share of them it has, `all_words` times.
+#: entry's score is multiplied by the share of them it has, `all_words` times. A query whose
+#: words reach pages only as typos of words shorter than `typo_sure` letters finds nothing
+#: (the box offers the words one letter away instead: "Did you mean …?").
 QUERY = {"exact": 10, "cut": 3, "prefix": 1, "typo": 0.3, "cut_most": 4, "cut_leaves": 4, "typo_from": 5,
-         "most_words": 12, "all_words": 3}
+         "typo_sure": 7, "most_words": 12, "all_words": 3}
 
 
 def query_words(language: Language, query: str, most: int = QUERY["most_words"]) -> list[str]:

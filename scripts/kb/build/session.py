@@ -25,12 +25,22 @@ from urllib.parse import urlsplit
 import jinja2
 
 from kb import checks
-from kb.build import changes, compat, contact_cards, content_policy, link_check, offline, pages, search_index
+from kb.build import (
+    changes,
+    compat,
+    contact_cards,
+    content_policy,
+    link_check,
+    offline,
+    pages,
+    search_index,
+    word_index,
+)
 from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today
 from kb.model.load import Content
-from kb.model.problems import Problem
+from kb.model.problems import Problem, as_github
 from kb.model.repository import Repository, RepositoryError, from_extra
 from kb.model.schema import as_html_text
 from kb.model.site import load_site
@@ -45,6 +55,7 @@ class Options:
     include_drafts: bool = False  # `make serve` shows pages with status: draft
     poll: bool = False  # `make serve POLL=1`: look for saves instead of file events
     skip_checks: bool = False  # KB_SKIP_CHECKS=1, for the security tests only: the allowlist must hold alone
+    annotate: bool = False  # in GitHub Actions: problems also as ::error workflow commands
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ,
@@ -66,7 +77,7 @@ class Options:
         else:
             build_date = clock()
         return cls(today, build_date, environ.get("KB_DRAFTS", "") == "1", environ.get("KB_POLL", "") == "1",
-                   environ.get("KB_SKIP_CHECKS", "") == "1")
+                   environ.get("KB_SKIP_CHECKS", "") == "1", environ.get("GITHUB_ACTIONS", "") == "true")
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -102,6 +113,7 @@ class BuildSession:
         self.templates = CompiledTemplates()
         self._content: tuple[tuple, Content, list[Problem]] | None = None
         self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
+        self.preview_problems: list[Problem] = []  # `make serve` only: shown on the pages they are about
         self._root: Path | None = None
 
     # --- MkDocs events, in the order they come ---------------------------------------
@@ -126,9 +138,17 @@ class BuildSession:
         content, problems = self.content(refresh=outermost)
         if self.command == "build":
             compat.keep_out_of_collector()
+        self.preview_problems = []
         if problems and not self.options.skip_checks:
             listing = "\n".join(str(p) for p in problems)
-            raise compat.BuildError(f"content problems, the same `kb check` reports:\n{listing}")
+            if self.options.annotate and outermost:
+                print("\n".join(as_github(p, "mkdocs build") for p in problems), flush=True)
+            if self.command != "serve":
+                raise compat.BuildError(f"content problems, the same `kb check` reports:\n{listing}")
+            # `make serve` shows the pages, each with its problems on it, rather than no page at
+            # all while a new method still holds its placeholders.
+            self.preview_problems = problems
+            compat.log.warning(f"content problems, the same `kb check` reports (shown on the pages):\n{listing}")
         if compat.offline_enabled(config):
             compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
         if outermost and not self.dirty and link_check.may_fork():
@@ -179,9 +199,13 @@ class BuildSession:
         content = self.content()[0]
         key, _ = load.page_identity(Path(page.file.abs_src_path), content.site)
         lang, file_lang = compat.page_languages(page, content.site.default_language)
-        return pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
+        text = pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
                               directory_urls=config.use_directory_urls, today=self.options.build_date,
                               include_drafts=self.options.include_drafts, repository=self.repository)
+        if self.preview_problems:
+            rel = content.rel(str(Path(page.file.abs_src_path).relative_to(content.site.root)))
+            text = pages.preview_problems(content, self.preview_problems, rel, lang, page.meta) + text
+        return text
 
     def page_content(self, html: str, page, config) -> str:
         """What the page publishes has passed the allowlist. Anything it removed stops a strict
@@ -207,6 +231,7 @@ class BuildSession:
         output = changes.head_link(output, content, lang, page.url)
         output = compat.drop_head_alternates(output)
         output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
+        output = _name_controls(output, content, lang, config, page)
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def post_template(self, output: str, template_name: str, config) -> str:
@@ -220,6 +245,7 @@ class BuildSession:
         default = content.site.default_language
         lang = compat.build_language(config, default)
         output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
+        output = _name_controls(output, content, lang, config, None)
         if lang == default:
             return output
         target = Path(config.site_dir) / lang / "404.html"
@@ -254,6 +280,9 @@ class BuildSession:
                 pending()
             problems = link_check.check_site(site_dir, content.site, _site_host(config), self._pages_to_check())
         if problems:
+            problems = link_check.in_sources(problems, content, site_dir)
+            if self.options.annotate:  # each on its line in the pull request's "Files changed"
+                print("\n".join(as_github(p, "mkdocs build") for p in problems), flush=True)
             listing = "\n".join(str(p) for p in problems)
             if self.options.skip_checks:
                 compat.log.warning(f"broken links in the built site (KB_SKIP_CHECKS=1):\n{listing}")
@@ -324,6 +353,20 @@ class BuildSession:
         written = set(self.written) if self.dirty else None
         self.written.clear()
         return written
+
+
+def _name_controls(output: str, content: Content, lang: str, config, page) -> str:
+    """The theme's toggles named, and its search form given a submit button and the A–Ö page
+    (kb.build.word_index) to go to without JavaScript, linked from the header too."""
+    path = word_index.index_path(content, lang, config.use_directory_urls)
+    base = compat.page_base_url(page) if page is not None else compat.error_page_base_url(config)
+    index_url = compat.theme_url(path, page, base) if path else None
+    text = {name: html.unescape(content.ui.get(name, lang))
+            for name in ("toggle_menu", "search_dialog", "toggle_toc", "word_index_link", "word_index_name",
+                         "search_submit")}
+    names = {"drawer": text["toggle_menu"], "search": text["search_dialog"], "toc": text["toggle_toc"]}
+    return compat.name_controls(output, names, index_url, text["word_index_link"], text["word_index_name"],
+                                text["search_submit"])
 
 
 def _repository(config) -> Repository | None:

@@ -15,12 +15,14 @@ from kb.checks import (
     future_dates,
     generated_paths,
     html_safety,
+    internal_links,
     markdown_links,
     overdue,
     personal_numbers,
     phone_numbers,
     placeholders,
     register,
+    site_structure,
     taxonomy_refs,
     terminology,
     titles,
@@ -42,7 +44,9 @@ ALL: list[Check] = [
     html_safety.check,
     file_types.check,
     generated_paths.check,
+    site_structure.check,
     markdown_links.check,
+    internal_links.check,
     taxonomy_refs.check,
     future_dates.check,
     titles.check,
@@ -73,8 +77,10 @@ ALL: list[Check] = [
 #: slip must not block one either; and, for the same reason, a rule sentence that cites no
 #: source and a register entry no page cites: both are published as they read, whereas a
 #: citation that does not resolve (or a misspelt marker) would be published wrongly, and
-#: stops the build.
-KB_CHECK_ONLY: tuple[Check, ...] = (overdue.check, terminology.check, uncited.check, register.cited)
+#: stops the build. Links in the Markdown are checked again in the built HTML after every
+#: build (kb.build.link_check), generated links included, so the build need not read them twice.
+KB_CHECK_ONLY: tuple[Check, ...] = (overdue.check, terminology.check, uncited.check, register.cited,
+                                    internal_links.check)
 BUILD: list[Check] = [check for check in ALL if check not in KB_CHECK_ONLY]
 
 

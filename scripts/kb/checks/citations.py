@@ -11,9 +11,10 @@ import difflib
 import html
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from kb.checks.scope import Scope
-from kb.model.citations import markers, sources_anchor
+from kb.model.citations import data_texts, markers, sources_anchor
 from kb.model.code import strip_code
 from kb.model.load import RETIRED_KEYS, Content
 from kb.model.normative import ADVICE
@@ -28,13 +29,21 @@ def unknown_sources(content: Content, scope: Scope) -> Iterator[Problem]:
     if register is None:
         return  # the register could not be read: said where it was read
     known = list(register.entries)
-    for page in content.pages:
-        for marker in markers(page.body, page.body_line):
+    for path, found in _all_markers(content):
+        for marker in found:
             if marker.kind != "source" or marker.source_id in register.entries:
                 continue
             if marker.source_id in register.listed:
                 continue  # an entry with problems of its own, reported in the register
-            yield Problem(page.rel, marker.line, unknown_message(marker.source_id, known))
+            yield Problem(path, marker.line, unknown_message(marker.source_id, known))
+
+
+def _all_markers(content: Content):
+    """(path, markers) of every page and every data text that may cite (the glossary)."""
+    for page in content.pages:
+        yield page.rel, markers(page.body, page.body_line)
+    for text in data_texts(content):
+        yield text.path, (replace(m, line=text.line) for m in markers(text.text))
 
 
 def unknown_message(source_id: str, known: list[str]) -> str:
@@ -50,8 +59,8 @@ def unknown_message(source_id: str, known: list[str]) -> str:
 
 def malformed_markers(content: Content, scope: Scope) -> Iterator[Problem]:
     """Something meant as [[source:ID]] or [[advice]] that is written otherwise."""
-    for page in content.pages:
-        for marker in markers(page.body, page.body_line):
+    for path, found in _all_markers(content):
+        for marker in found:
             if marker.kind != "malformed":
                 continue
             if marker.suggestion == ADVICE:
@@ -61,7 +70,7 @@ def malformed_markers(content: Content, scope: Scope) -> Iterator[Problem]:
             else:
                 fix = (f"write the id of an entry of {REGISTER} after 'source:', e.g. [[source:brb-4-1a]], or "
                        f"{ADVICE} for the editors' own advice")
-            yield Problem(page.rel, marker.line, f"'{marker.text}' is not a citation marker: {fix}")
+            yield Problem(path, marker.line, f"'{marker.text}' is not a citation marker: {fix}")
 
 
 def handwritten_sources(content: Content, scope: Scope) -> Iterator[Problem]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from kb.checks.scope import Scope
 from kb.model import urls
-from kb.model.citations import cited_ids
+from kb.model.citations import cited_ids, data_texts
 from kb.model.load import Content
 from kb.model.normative import sentences
 from kb.model.problems import Problem
@@ -100,8 +100,11 @@ def cited(content: Content, scope: Scope) -> Iterator[Problem]:
     if register is None or not register.entries:
         return
     used = {source_id for page in content.pages for source_id in cited_ids(page.body)}
-    used |= {entry.secondary_of for entry in register.entries.values() if entry.secondary_of}
-    # A copy is where a person read an official passage: it counts as cited with that passage.
+    used |= {source_id for text in data_texts(content) for source_id in cited_ids(text.text)}
+    # A cited copy keeps its official passage, and a copy is where a person read an official
+    # passage: it counts as cited with that passage.
+    used |= {entry.secondary_of for source_id, entry in register.entries.items()
+             if entry.secondary_of and source_id in used}
     used |= {source_id for source_id, entry in register.entries.items() if entry.secondary_of in used}
     for source_id in register.entries:
         if source_id not in used:

@@ -94,6 +94,30 @@ def _meant(inner: str, closed: bool) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class CitingText:
+    """A text outside docs/ that may cite: a glossary definition in data/glossary.yml."""
+
+    path: str  # as messages show it
+    line: int
+    text: str
+
+
+def data_texts(content) -> Iterator[CitingText]:
+    """Every data text that may hold [[source:ID]]: the glossary's definitions, each cited
+    at the end of the sentence it supports, as on a page."""
+    glossary, doc = content.glossary, content.glossary_doc
+    if glossary is None or doc is None:
+        return
+    path = content.rel("data/glossary.yml")
+    for index, term in enumerate(glossary.terms):
+        for lang in content.site.languages:
+            entry = (term.model_extra or {}).get(lang)
+            if entry is not None and "[[" in entry.definition:
+                line = doc.line_of(("terms", index, lang, "definition")) or 1
+                yield CitingText(path, line, entry.definition)
+
+
 def cited_ids(body: str) -> list[str]:
     """The ids a page cites, each once, in the order a reader meets them."""
     return list(dict.fromkeys(m.source_id for m in markers(body) if m.kind == "source"))

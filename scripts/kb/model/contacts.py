@@ -28,6 +28,14 @@ DEFAULT_REVIEW_MONTHS = 6
 class Dialable:
     display: str  # as a Swedish reader expects it, e.g. 020-39 00 00 or 114 14
     href: str  # tel:+4620390000, or tel:112 for short numbers
+    international: str = ""  # as dialled from abroad, e.g. +46 8 123 456 78; "" for a short number
+    freephone: bool = False  # a Swedish freephone number (020 …): usually not reachable from abroad
+
+    @property
+    def from_abroad(self) -> bool:
+        """Whether the number can be dialled from outside Sweden: not a short number (112,
+        114 14), not a freephone number."""
+        return bool(self.international) and not self.freephone
 
 
 #: What a phone field may hold. phonenumbers reads letters as keypad digits and skips
@@ -59,9 +67,12 @@ def parse_phone(value: str) -> Dialable:
     if not phonenumbers.is_valid_number(number):
         raise ValueError(f"'{value}' is not a valid phone number: check the digits and the area code")
     national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     if number.country_code != 46:
-        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return Dialable(national, "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+        national = international
+    freephone = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE
+    return Dialable(national, "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                    international, freephone)
 
 
 def _check_phone(value: str) -> str:
@@ -86,9 +97,27 @@ PhoneText = Annotated[str, AfterValidator(_check_phone)]
 Email = Annotated[str, AfterValidator(_check_email)]
 
 
+def _check_international(value: str) -> str:
+    if not value.strip().startswith("+") or not parse_phone(value).international:
+        raise ValueError(f"'{value}' is a number to dial from abroad: write it with the country code, "
+                         "e.g. +46 20 39 00 00")
+    return value
+
+
+class FromAbroad(Strict):
+    """How to reach a number that cannot be dialled from abroad as it is (a freephone number),
+    written only where an official page gives it, and that page."""
+
+    number: Annotated[str, AfterValidator(_check_international)] = Field(
+        description="the number as dialled from abroad, e.g. +46 20 39 00 00")
+    source: HttpsUrl = Field(description="the official page that gives this number for callers from abroad")
+
+
 class Phone(Strict):
     number: PhoneText = Field(description="e.g. 020-39 00 00, or a short number such as 114 14")
     label: Labels | None = Field(default=None, description="what the number is for, if a contact has several")
+    abroad: FromAbroad | None = Field(
+        default=None, description="for a number not reachable from abroad: the route an official page gives")
 
 
 class Contact(Strict):

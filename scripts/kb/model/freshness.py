@@ -45,6 +45,12 @@ class Item:
     last_checked: str
     review_by: str
     state: str
+    verified: bool = True  # False for a contact still to be verified: it has no review date to show
+
+    @property
+    def is_due(self) -> bool:
+        """Whether it needs someone now: due within DUE_SOON_DAYS, or overdue."""
+        return self.state in ("due", "overdue")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -58,7 +64,8 @@ def items(content: Content, today: date) -> list[Item]:
             due, now = state(contact.verified_on, contact.review_in, today, contact.confirmed)
             line = content.contact_line(contact.id, "verified_on")
             found.append(Item("contact", contact.id, contact.name.get(content.site.default_language),
-                              contact.verified_by, path, line, contact.verified_on.isoformat(), due.isoformat(), now))
+                              contact.verified_by, path, line, contact.verified_on.isoformat(), due.isoformat(), now,
+                              contact.confirmed))
     for page in content.valid_pages():
         meta = page.meta
         due, now = state(meta.last_reviewed_on, meta.review_months, today)

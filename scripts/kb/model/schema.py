@@ -157,10 +157,17 @@ class FocusArea(Term):
 
 class County(Term):
     confirmed: bool = Field(description="false while the county's region is inferred, not confirmed")
+    towns: list[Label] = Field(default_factory=list,
+                               description="towns in the county a reader may search for (its seat first)")
 
 
 class Region(Term):
     counties: list[County] = Field(min_length=1)
+
+
+class Role(Term):
+    """A role pages and contacts name (owner, verified_by, contact_role ...), written there as
+    its label in the default language: a reader sees the label in their own language."""
 
 
 class Taxonomy(Strict):
@@ -171,9 +178,18 @@ class Taxonomy(Strict):
     exploitation_forms: list[Term] = Field(min_length=1)
     actors: list[Term] = Field(min_length=1)
     regions: list[Region] = Field(min_length=1)
+    roles: list[Role] = Field(default_factory=list, description="roles named as owner, verified_by, contact_role")
 
     def ids(self, kind: str) -> list[str]:
         return [term.id for term in getattr(self, kind)]
+
+    def role(self, name: str, lang: str) -> str:
+        """A role as a reader of `lang` reads it: its label there when the name is a role's
+        label in any language, else the name as written."""
+        for role in self.roles:
+            if name in (role.label.model_extra or {}).values():
+                return role.label.get(lang)
+        return name
 
     def label(self, kind: str, term_id: str, lang: str) -> str:
         for term in getattr(self, kind):
@@ -369,7 +385,8 @@ class PageBase(Strict):
     exploitation_forms: list[Text] = Field(default_factory=list)
     actors: list[Text] = Field(default_factory=list)
     regions: list[Text] = Field(default_factory=list)
-    generated: Literal["changes", "contacts", "counties", "exercises", "methods", "translations"] | None = Field(
+    generated: Literal["changes", "contacts", "counties", "exercises", "index", "methods",
+                       "translations"] | None = Field(
         default=None, description="A listing the build appends to the page, made from data/"
     )
 

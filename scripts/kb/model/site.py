@@ -152,3 +152,25 @@ def markdown_extensions(root: Path) -> list[tuple[str, dict]]:
         else:
             found.append((str(entry), {}))
     return found
+
+
+def navigation(root: Path) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The pages mkdocs.yml's nav lists (docs-relative paths) and its not_in_nav patterns
+    (gitignore lines): a page in neither is one the strict build refuses."""
+    config = read_config(root)
+    listed: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, str) and node.endswith(".md"):
+            listed.add(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(config.get("nav") or [])
+    patterns = str(config.get("not_in_nav") or "").splitlines()
+    return frozenset(listed), tuple(line for line in patterns if line.strip())
+

@@ -8,6 +8,7 @@ argument, or something to do first, with the message saying what).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -15,6 +16,8 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 from kb import checks
 from kb.checks.scope import Scope
@@ -81,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
     fresh = sub.add_parser("freshness", help="which contacts and pages are due, overdue or unverified")
     fresh.add_argument("--json", action="store_true", help="print JSON for machines")
     fresh.add_argument("--strict", action="store_true", help="exit 1 if anything is overdue (the scheduled run)")
+    fresh.add_argument("--due", action="store_true",
+                       help="list only what is due within 30 days or overdue (--json keeps every row)")
     _today_option(fresh)
     fresh.set_defaults(handler=run_freshness)
 
@@ -143,7 +148,9 @@ def parser() -> argparse.ArgumentParser:
     off.add_argument("--out", type=Path, default=Path("build/kunskapsbanken-offline.zip"), help="the zip to write")
     off.set_defaults(handler=run_offline)
 
-    new = sub.add_parser("new", help="start a new page from its template")
+    new = sub.add_parser("new", help="start a new page from its template",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    new.format_help = functools.partial(_help_with_ids, new)  # the taxonomy is read only when help is asked
     new.add_argument("kind", choices=["method", "exercise"], help="what to create: a method, or a case exercise "
                                                                   "(docs/ovningar/)")
     new.add_argument("--title", help="the method's or exercise's name")
@@ -280,7 +287,12 @@ def run_freshness(site: Site, args) -> int:
                          ensure_ascii=False, indent=2))
         return PROBLEMS if overdue else OK
     headers = ("state", "kind", "review by", "owner to ask", "what")
-    rows = [(i.state, i.kind, i.review_by, i.owner, i.id if i.kind == "contact" else i.path) for i in items]
+    shown = [i for i in items if i.is_due] if args.due else items
+    rows = [(i.state, i.kind, i.review_by if i.verified else "never verified", i.owner,
+             i.id if i.kind == "contact" else i.path) for i in shown]
+    if not rows:
+        print(f"Nothing is due or overdue as of {today.isoformat()}.")
+        return OK
     widths = [max(len(str(r[n])) for r in [headers, *rows]) for n in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
@@ -415,7 +427,8 @@ def run_search(site: Site, args) -> int:
         return _search_eval(site, site_dir, Path(args.eval), args.min_hit3, args.json)
     if not args.query:
         raise UsageError("give a query, e.g. kb search \"reflektionstid\" --lang sv")
-    hits = search.search(_search_index(site, site_dir, args.lang or site.default_language), args.query)
+    loaded = _search_index(site, site_dir, args.lang or site.default_language)
+    hits = search.search(loaded, args.query)
     if args.json:
         print(json.dumps([{"location": h.location, "title": h.title, "score": round(h.score, 4)} for h in hits],
                          ensure_ascii=False, indent=2))
@@ -423,7 +436,8 @@ def run_search(site: Site, args) -> int:
         for rank, hit in enumerate(hits, start=1):
             print(f"{rank:>2}. {hit.title}  ({hit.location or '/'})")
         if not hits:
-            print("No pages found.")
+            meant = search.suggestions(loaded, args.query)
+            print("No pages found." + (f" Did you mean: {', '.join(meant)}?" if meant else ""))
     return OK
 
 
@@ -455,7 +469,8 @@ def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_js
     except yamlio.YamlError as exc:
         mistakes.append((exc.line, exc.message))
     fields = {"query": "the words to search for", "lang": f"one of {', '.join(site.languages)}",
-              "expect": "a list of the page keys it should find, e.g. [manual/steg-2-akut-skydd.md]"}
+              "expect": "a list of the page keys it should find, e.g. [manual/steg-2-akut-skydd.md], or [] for a "
+                        "query that should find nothing"}
     if not mistakes and not (isinstance(cases, list) and cases):
         mistakes.append((1, "should be a list of cases, each starting with '- query:' and with lang and expect"))
     elif not mistakes:
@@ -478,7 +493,7 @@ def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_js
                                  f"case {number}: 'lang' is '{lang}': use {fields['lang']}"))
             if "expect" in case:
                 at = doc.line_of((number - 1, "expect"), line)
-                if not (isinstance(expect, list) and expect and all(isinstance(k, str) for k in expect)):
+                if not (isinstance(expect, list) and all(isinstance(k, str) for k in expect)):
                     mistakes.append((at, f"case {number}: 'expect' should be {fields['expect']}"))
                 else:
                     mistakes += [(at, f"case {number}: 'expect' names {key}, which is no page in "
@@ -504,6 +519,8 @@ def _search_eval(site: Site, site_dir: Path, suite: Path, min_hit3: float, as_js
             expected = {built_url(key) for key in case["expect"]}
             found = [h.location for h in search.search(index, case["query"])]
             rank = next((i for i, loc in enumerate(found, start=1) if loc in expected), None)
+            if not expected:  # expect: [] - it should find nothing, and the box then shows its help
+                rank = None if found else 1
             ranks.append({"query": case["query"], "rank": rank, "top": found[:3]})
         count = len(ranks)
         scores = {
@@ -630,6 +647,34 @@ def _ask(prompt: str) -> str:
         return ""
 
 
+def _help_with_ids(new: argparse.ArgumentParser) -> str:
+    new.epilog = _taxonomy_ids()
+    return argparse.ArgumentParser.format_help(new)
+
+
+def _taxonomy_ids() -> str | None:
+    """The ids `kb new method` takes, for its --help: read from data/taxonomy.yml when kb runs
+    in the project (the taxonomy is the one list; nothing is repeated here). Read as plain
+    YAML, since every kb command builds this parser: `kb check` validates the file."""
+    try:
+        site = load_site(find_root())
+        data = yaml.safe_load((site.data_dir / "taxonomy.yml").read_text(encoding="utf-8"))
+        lang = site.default_language
+
+        def label(term: dict) -> str:
+            return str((term.get("label") or {}).get(lang, ""))
+
+        lines = ["regions (--region):", *(f"  {r['id']:<12} {label(r)}" for r in data["regions"]),
+                 "focus areas (--focus-area, by number or id):",
+                 *(f"  {a['number']} {a['id']:<16} {label(a)}" for a in data["focus_areas"])]
+        for kind, flag in (("target_groups", "--target-group"), ("exploitation_forms", "--exploitation-form"),
+                           ("actors", "--actor")):
+            lines.append(f"{kind.replace('_', ' ')} ({flag}): {', '.join(str(t['id']) for t in data[kind])}")
+    except (SiteConfigError, OSError, ValueError, RecursionError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+        return None  # outside the project, or a taxonomy kb check will report
+    return "\n".join(lines)
+
+
 def run_new(site: Site, args) -> int:
     content = load.load(site)
     if content.taxonomy is None:
@@ -649,10 +694,7 @@ def run_new(site: Site, args) -> int:
         for area in taxonomy.focus_areas:
             print(f"  {area.number}. {area.label.get(lang)}")
         areas = _ask("Insatsområden, nummer med komma emellan (focus areas, e.g. 3,5): ").replace(",", " ").split()
-    missing = [flag for flag, value in (("--title", title), ("--region", region), ("--focus-area", areas)) if not value]
-    if missing:
-        raise UsageError(f"missing {', '.join(missing)}, e.g. "
-                         "kb new method --title \"Uppsökande arbete\" --region syd --focus-area 3")
+    title, region, areas = title or "", region or "", areas or []
     sections: dict[str, str] = {}
     for section_id, text in args.sections:
         if section_id in sections:

@@ -20,7 +20,7 @@ from kb.model.site import Site
 #: What each problem in an answer means, said as kb check would (English, for the terminal).
 MESSAGES = {
     "plain_text": "is plain text: remove '<' and '>' (HTML is not allowed here; write 'under 18', not '< 18')",
-    "link": "links to an address that is not allowed: use https://, mailto:, tel: or a page of this site",
+    "link": "is shown as text: write the words only, without a Markdown link or attributes in braces",
     "not_text": "has an invisible character that is not text (a control character): delete it",
     "one_line": "is one line: leave out the line breaks",
     "no_slug": "has no letters or digits to name the file after",
@@ -45,12 +45,12 @@ def resolve_focus_area(value: str, taxonomy: Taxonomy) -> str:
     raise ScaffoldError(f"unknown focus area '{value}': use a number or id, one of {valid}")
 
 
-def _ids(kind: str, flag: str, values: Iterable[str], taxonomy: Taxonomy) -> tuple[str, ...]:
+def _ids(kind: str, flag: str, values: Iterable[str], taxonomy: Taxonomy, errors: list[str]) -> tuple[str, ...]:
     valid = taxonomy.ids(kind)
     for value in values:
         if value.strip() not in valid:
-            raise ScaffoldError(f"unknown {flag} '{value}': use one of {', '.join(valid)}")
-    return tuple(value.strip() for value in values)
+            errors.append(f"unknown {flag} '{value}': use one of {', '.join(valid)}")
+    return tuple(value.strip() for value in values if value.strip() in valid)
 
 
 def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_areas: list[str],
@@ -62,39 +62,51 @@ def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_ar
     """The new page's path, written from the template of its language. A translation is
     written next to its source page, never alone (it would be an orphan). With `content`,
     a title another page of the language has is refused; `warn` is told the hints (a
-    phone number, a personal identity number) the answers give reason for."""
+    phone number, a personal identity number) the answers give reason for. Every wrong
+    answer is told in one error, one a line, so a coordinator fixes them all at once."""
     lang = lang or site.default_language
+    errors: list[str] = []
     if not title.strip():
-        raise ScaffoldError("the title is empty: give the method a name, e.g. --title \"Uppsökande arbete\"")
+        errors.append("the title is empty: give the method a name, e.g. --title \"Uppsökande arbete\"")
     if lang not in site.languages:
-        raise ScaffoldError(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
+        errors.append(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
     regions = taxonomy.ids("regions")
-    if region not in regions:
-        raise ScaffoldError(f"unknown region '{region}': use one of {', '.join(regions)}")
+    if not region:
+        errors.append(f"give your region with --region, one of {', '.join(regions)}")
+    elif region not in regions:
+        errors.append(f"unknown region '{region}': use one of {', '.join(regions)}")
     if not focus_areas:
-        raise ScaffoldError("give at least one focus area, e.g. --focus-area 3")
+        errors.append("give at least one focus area, e.g. --focus-area 3")
+    areas = []
+    for value in focus_areas:
+        try:
+            areas.append(resolve_focus_area(value, taxonomy))
+        except ScaffoldError as exc:
+            errors.append(str(exc))
+    groups = _ids("target_groups", "target group", target_groups, taxonomy, errors)
+    forms = _ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy, errors)
+    chosen_actors = _ids("actors", "actor", actors, taxonomy, errors)
     try:
-        template = method_file.template(lang, site.default_language)
+        template = method_file.template(lang if lang in site.languages else site.default_language,
+                                        site.default_language)
     except method_file.TemplateError as exc:
         raise ScaffoldError(str(exc)) from None
     unknown = sorted(set(sections or {}) - {s.id for s in template.sections})
-    if unknown:
-        raise ScaffoldError(f"unknown section '{unknown[0]}': the template's sections are "
-                            f"{', '.join(s.id for s in template.sections)}")
+    errors += [f"unknown section '{name}': the template's sections are {', '.join(s.id for s in template.sections)}"
+               for name in unknown]
     answers = method_file.cleaned(Answers(
-        title=title, summary=summary, problem=problem, regions=(region,),
-        focus_areas=tuple(resolve_focus_area(value, taxonomy) for value in focus_areas),
-        target_groups=_ids("target_groups", "target group", target_groups, taxonomy),
-        exploitation_forms=_ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy),
-        actors=_ids("actors", "actor", actors, taxonomy), contact_role=contact_role, keywords=tuple(keywords),
-        sections=dict(sections or {})), taxonomy)
+        title=title, summary=summary, problem=problem, regions=(region,), focus_areas=tuple(areas),
+        target_groups=groups, exploitation_forms=forms, actors=chosen_actors, contact_role=contact_role,
+        keywords=tuple(keywords), sections={k: v for k, v in (sections or {}).items() if k not in unknown}),
+        taxonomy)
     methods = method_file.folder(site)
     taken = method_file.Taken(method_file.Taken.of(content, lang).titles if content else frozenset(), frozenset(),
                               methods)
     found = method_file.findings(template, answers, taxonomy, taken)
-    problems = [f for f in found if not f.hint and f.rule != "required"]
-    if problems:
-        raise ScaffoldError("; ".join(_said(f, answers) for f in problems))
+    errors += [_said(f, answers) for f in found
+               if not f.hint and f.rule not in ("required", "unknown_id", "no_slug" if not title.strip() else "")]
+    if errors:
+        raise ScaffoldError("\n".join(dict.fromkeys(errors)))
     for hint in (f for f in found if f.hint):
         if warn:
             warn(_said(hint, answers))

@@ -33,6 +33,7 @@ class Loaded:
     docs: list[dict]
     language: search_words.Language
     query: dict
+    words: dict[str, str] = dataclasses.field(default_factory=dict)  # term -> the word it stands for, if any
 
 
 def build_index(index_file: Path, root: Path, lang: str) -> Loaded:
@@ -46,8 +47,10 @@ def build_index(index_file: Path, root: Path, lang: str) -> Loaded:
     if language.stemmer_name != stored["stemmer"]:
         raise SiteConfigError(f"{index_file} was built with another stemmer: run `make build` again")
     language = dataclasses.replace(language, stop_words=frozenset(stored["stop_words"]))  # the file's, as the worker
+    words = {term: word or term for term, word in zip(stored["terms"], stored["words"], strict=True)
+             if word is not None}
     return Loaded(Index.load(search_file.expand(stored)), search_file.unpack_docs(stored["docs"]), language,
-                  stored["query"])
+                  stored["query"], words)
 
 
 def clauses(loaded: Loaded, query: str) -> list[tuple[str, list[dict]]]:
@@ -62,8 +65,7 @@ def clauses(loaded: Loaded, query: str) -> list[tuple[str, list[dict]]]:
         stem = language.stem(word)
         own = [{"term": stem, "boost": boost["exact"]}]
         shorter: list[str] = []
-        for cut in range(1, min(boost["cut_most"], len(word) - boost["cut_leaves"]) + 1):
-            short = language.stem(word[:-cut])
+        for short in map(language.stem, search_words.cuts(word, boost)):
             if short != stem and short not in shorter:
                 shorter.append(short)
         own += [{"term": short, "boost": boost["cut"]} for short in shorter]
@@ -74,31 +76,70 @@ def clauses(loaded: Loaded, query: str) -> list[tuple[str, list[dict]]]:
     return found
 
 
-def ranked(loaded: Loaded, query: str) -> list[tuple[str, float, list[tuple[int, float]]]]:
-    """Every page that matches, best first: (page, score, [(entry, score), ...]). An
-    entry's score is lunr's times the share of the query's words it has, to the power
-    `all_words` (a section with every word beats one with some); a page counts with its best entry.
-    Scores are rounded to a millionth (lunr.js and lunr.py may differ in the last bits of
-    a float) and equal ones go by address."""
+def _reach(loaded: Loaded, query: str):
+    """The query's words with their clauses, lunr's query, and for each word the index terms
+    its clauses reach: all of them, and those reached only as a typo (one letter away)."""
     from lunr.query import Query
     from lunr.token_set import TokenSet
 
     words = clauses(loaded, query)
-    if not words:
-        return []
     built = loaded.index.create_query()
     for _, own in words:
         for clause in own:
             wildcard = Query.WILDCARD_TRAILING if clause.get("wildcard") else Query.WILDCARD_NONE
             built.term(clause["term"], use_pipeline=False, boost=clause["boost"], wildcard=wildcard,
                        edit_distance=clause.get("edit_distance", 0))
-    reached, at = [], 0
+    reached, typos, at = [], [], 0
     for _, own in words:
         terms: set[str] = set()
-        for _ in own:
-            terms.update(loaded.index.token_set.intersect(TokenSet.from_clause(built.clauses[at])).to_list())
+        strong: set[str] = set()
+        for clause in own:
+            found = loaded.index.token_set.intersect(TokenSet.from_clause(built.clauses[at])).to_list()
+            terms.update(found)
+            if not clause.get("edit_distance"):
+                strong.update(found)
             at += 1
         reached.append(terms)
+        typos.append(terms - strong)
+    return words, built, reached, typos
+
+
+def only_typos(loaded: Loaded, words: list, reached: list[set[str]], typos: list[set[str]]) -> bool:
+    """Whether the query finds nothing worth showing: none of its words is on a page but as a
+    typo of a word shorter than `typo_sure` letters (one letter off in a short word is as
+    likely another word: "offren" is not "off"). Then the box shows its help and suggestions."""
+    sure = loaded.query["typo_sure"]
+    return all(terms == typo and (not terms or len(word) < sure)
+               for (word, _), terms, typo in zip(words, reached, typos, strict=True))
+
+
+SUGGESTIONS = 3
+
+
+def suggestions(loaded: Loaded, query: str) -> list[str]:
+    """For a query that finds nothing but typos: the words it may have meant ("Did you
+    mean …?"), the terms one letter away shown as the word the site uses most for each,
+    the most widely used first (at most SUGGESTIONS)."""
+    words, _, reached, typos = _reach(loaded, query)
+    if not words or not only_typos(loaded, words, reached, typos):
+        return []
+    terms = {term for typo in typos for term in typo if term in loaded.words}  # words of the site only
+    used = {term: len({ref for field in loaded.index.fields
+                       for ref in loaded.index.inverted_index[term].get(field, {})}) for term in terms}
+    order = sorted(terms, key=lambda term: (-used[term], loaded.words[term]))
+    return list(dict.fromkeys(loaded.words[term] for term in order))[:SUGGESTIONS]
+
+
+def ranked(loaded: Loaded, query: str) -> list[tuple[str, float, list[tuple[int, float]]]]:
+    """Every page that matches, best first: (page, score, [(entry, score), ...]). An
+    entry's score is lunr's times the share of the query's words it has, to the power
+    `all_words` (a section with every word beats one with some); a page counts with its best entry.
+    Scores are rounded to a millionth (lunr.js and lunr.py may differ in the last bits of
+    a float) and equal ones go by address. A query whose words are on no page but as typos
+    finds nothing (the box then offers suggestions)."""
+    words, built, reached, typos = _reach(loaded, query)
+    if not words or only_typos(loaded, words, reached, typos):
+        return []
     pages: dict[str, list[tuple[int, float]]] = {}
     for result in loaded.index.query(built):
         number = int(result["ref"])
