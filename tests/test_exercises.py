@@ -109,9 +109,9 @@ def test_the_planted_exercise_passes_as_written(planted):
 
 def test_every_planted_mistake_is_reported_at_its_line_in_one_run(planted):
     """An option without feedback, a link to no page, a link to no heading, a rule without a
-    citation, a decision without a recommended option, a stage without a decision, a number
+    citation, a decision without a recommended option, feedback that links no page, a number
     outside the fiction range, and a translation whose verdict differs: each at its line, in
-    one run, exit 1, no traceback."""
+    one run, exit 1, no traceback (the links by kb.checks.internal_links, as on every page)."""
     lines = {}
     lines["no feedback"] = edit(planted, SV, '??? question "B. Du skickar hem henne."\n'
                                              "    [[option:not-recommended]] Hon har sagt att hon inte vill. Se "
@@ -142,13 +142,13 @@ def test_every_planted_mistake_is_reported_at_its_line_in_one_run(planted):
         f"{SV}:{lines['no feedback']}: the option 'B. Du skickar hem henne.' has no feedback: under it, indented by "
         "four spaces, write its verdict ([[option:recommended]], [[option:partly]] or [[option:not-recommended]]) "
         "and why it is or is not the right move",
-        f"{SV}:{lines['no heading']}: the link to ../manual/steg-2-akut-skydd.md#finns-inte: "
-        "docs/manual/steg-2-akut-skydd.md has no heading with the id 'finns-inte'; link one of its headings ({#id}) "
-        "or leave out #finns-inte",
+        f"{SV}:{lines['no heading']}: the link to ../manual/steg-2-akut-skydd.md#finns-inte leads to no heading "
+        "#finns-inte on docs/manual/steg-2-akut-skydd.md: link an id that the page's headings have (written as {#id} "
+        "after a heading)",
         f"{SV}:{lines['uncited']}: this sentence states a rule (\"har rätt\") but cites no source: end it with "
         "[[source:ID]] (an entry of data/sources.yml) or, if it is the editors' own advice, [[advice]]",
-        f"{SV}:{lines['no page']}: the link to ../manual/steg-9-finns-inte.md#rattigheter leads to no page: "
-        f"correct the path (it is relative to {SV}, and names the page's .md file)",
+        f"{SV}:{lines['no page']}: the link to ../manual/steg-9-finns-inte.md#rattigheter leads to no page (did you "
+        "mean ../manual/steg-1-identifiering.md?): check the path (it is read from this page's folder)",
         f"{EN}:{lines['verdict en']}: the verdict of 'C. You wait.' is [[option:not-recommended]] and in the source "
         f"page {SV} [[option:partly]]: a translation has the same verdicts",
         # The Swedish option A planted as partly: the English, as written, now differs from it too.
@@ -242,6 +242,8 @@ def test_kb_new_exercise_writes_a_page_that_only_its_placeholders_keep_from_pass
     (["--title", "X", "--profession", "brandkaren"], "unknown profession 'brandkaren'"),
     (["--title", "X", "--region", "syd"], "--region is for a method"),
     (["--title", "X", "--minutes", "1"], "--minutes 1"),
+    (["--title", "X", "--step", "0", "--profession", "brandkaren", "--focus-area", "9"],
+     "unknown manual step '0': use a number from 1 to 6\nunknown focus area '9'"),  # every wrong answer at once
 ])
 def test_kb_new_exercise_refuses_what_cannot_be_done_with_exit_2(tmp_path, args, said):
     project = make_site(tmp_path)

@@ -1,20 +1,18 @@
 """A case exercise holds together (kb.model.exercise): every stage ends in a decision with
 three or four options, every option has a verdict and feedback that links the page it
-rests on, at least one option of each decision is recommended, every link on the page
-leads to a page and heading that exist, the scenario uses only fiction numbers and example
-addresses, and a translation has its source's stages, options, verdicts, steps and length.
+rests on, at least one option of each decision is recommended, a link that leaves the site
+leads to an official source, the scenario uses only fiction numbers and example addresses,
+and a translation has its source's stages, options, verdicts, steps and length.
 
 Whether each rule stated in the feedback cites its passage is kb.checks.uncited's, since
-data/normative.yml lists the exercise type.
+data/normative.yml lists the exercise type; whether each link to a page or heading of the
+site leads somewhere is kb.checks.internal_links', for every page alike.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
-
-from markdown.extensions.toc import slugify
 
 from kb.checks.scope import Scope
 from kb.model import urls
@@ -28,12 +26,8 @@ TYPE = "exercise"
 #: A Markdown link or image: [words](target) — the target up to a space or ')'.
 _LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$")
-_EXPLICIT_ID = re.compile(r"\{\s*#([^\s}]+)[^}]*\}\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _PHONE = re.compile(GUIDANCE["phone"])
 _EMAIL = re.compile(r"[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-_MARKUP = re.compile(r"[*_`]|\[\[[^\]]*\]\]|\]\([^)]*\)|[\[\]]")
 
 
 def check(content: Content, scope: Scope) -> Iterator[Problem]:
@@ -113,52 +107,16 @@ def _site_links(text: str) -> list[str]:
 
 
 def _links(content: Content, page: PageFile) -> Iterator[Problem]:
-    """Every link on the page leads to a page of the site and a heading on it, or to an
-    official host or an example address."""
-    folder = posixpath.dirname(page.key)
+    """A link that leaves the site leads to an official host (data/sources.yml) or an example
+    address: an invented case sends no reader to a real site that is not a source. Whether a
+    link to this site's pages and headings leads somewhere is kb.checks.internal_links'."""
     for offset, target in _targets(page.body):
-        line = page.body_line + page.body.count("\n", 0, offset)
-        if _SCHEME.match(target):
-            if target.lower().startswith(("https:", "http:")) and content.sources is not None \
-                    and not content.sources.is_official(target):
-                yield Problem(page.rel, line, f"the link to {target} leads to a site that is not an official host "
-                                              "(data/sources.yml, official_hosts): an exercise links this site's "
-                                              "pages and official sources only; in the scenario use example.org")
-            continue
-        path, _, fragment = target.partition("#")
-        if not path:
-            key = page.key
-        else:
-            key = posixpath.normpath(posixpath.join(folder, path))
-            if key.endswith("/") or not posixpath.splitext(key)[1]:
-                key = posixpath.join(key, "index.md")
-            if not key.endswith(".md"):
-                if not (content.site.docs_dir / key).is_file():
-                    yield Problem(page.rel, line, f"the link to {target} leads to no file in docs/: correct the path")
-                continue
-        target_page = content.page(key, page.lang) or content.page(key, content.site.default_language)
-        if target_page is None:
-            yield Problem(page.rel, line, f"the link to {target} leads to no page: correct the path (it is relative "
-                                          f"to {page.rel}, and names the page's .md file)")
-        elif fragment and fragment not in anchors(target_page):
-            yield Problem(page.rel, line, f"the link to {target}: {target_page.rel} has no heading with the id "
-                                          f"'{fragment}'; link one of its headings ({{#id}}) or leave out #{fragment}")
-
-
-def anchors(page: PageFile) -> set[str]:
-    """The ids of a page's headings: each one's {#id}, or the id the build gives it."""
-    found = set()
-    fenced = False
-    for line in page.body.split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-        if fenced:
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            explicit = _EXPLICIT_ID.search(heading.group(1))
-            found.add(explicit.group(1) if explicit else slugify(_MARKUP.sub("", heading.group(1)), "-"))
-    return found
+        if target.lower().startswith(("https:", "http:")) and content.sources is not None \
+                and not content.sources.is_official(target):
+            yield Problem(page.rel, page.body_line + page.body.count("\n", 0, offset),
+                          f"the link to {target} leads to a site that is not an official host (data/sources.yml, "
+                          "official_hosts): an exercise links this site's pages and official sources only; in the "
+                          "scenario use example.org")
 
 
 def _fiction(content: Content, page: PageFile) -> Iterator[Problem]:

@@ -144,28 +144,37 @@ def new_exercise(site: Site, taxonomy: Taxonomy, title: str, lang: str | None, t
                  owner: str = "") -> Path:
     """A new exercise in docs/ovningar/ from the template of its language, with what was
     answered filled in and a <REQUIRED: …> everywhere else. A translation is written next
-    to its source, never alone."""
+    to its source, never alone. Every wrong answer is told in one error, one a line."""
     lang = lang or site.default_language
+    errors: list[str] = []
     if not title.strip():
-        raise ScaffoldError("the title is empty: give the exercise a name, e.g. --title \"Första mötet på akuten\"")
+        errors.append("the title is empty: give the exercise a name, e.g. --title \"Första mötet på akuten\"")
+    elif not exercise_file.slugify(title):
+        errors.append(f"--title '{title}' {MESSAGES['no_slug']}")
     if lang not in site.languages:
-        raise ScaffoldError(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
-    if not exercise_file.slugify(title):
-        raise ScaffoldError(f"--title '{title}' {MESSAGES['no_slug']}")
+        errors.append(f"unknown language '{lang}': use one of {', '.join(site.languages)}")
     numbers = []
     for step in steps:
         if not step.strip().isdigit() or not 1 <= int(step) <= 6:
-            raise ScaffoldError(f"unknown manual step '{step}': use a number from 1 to 6")
-        numbers.append(int(step))
+            errors.append(f"unknown manual step '{step}': use a number from 1 to 6")
+        else:
+            numbers.append(int(step))
     if minutes is not None and not 5 <= minutes <= 240:
-        raise ScaffoldError(f"--minutes {minutes}: give about how long the exercise takes, 5 to 240 minutes")
+        errors.append(f"--minutes {minutes}: give about how long the exercise takes, 5 to 240 minutes")
+    areas = []
+    for value in focus_areas:
+        try:
+            areas.append(resolve_focus_area(value, taxonomy))
+        except ScaffoldError as exc:
+            errors.append(str(exc))
     answers = exercise_file.Answers(
         title=" ".join(title.split()), owner=" ".join(owner.split()) or exercise_file.DEFAULT_OWNER,
-        professions=_ids("actors", "profession", professions, taxonomy),
-        focus_areas=tuple(resolve_focus_area(value, taxonomy) for value in focus_areas),
-        target_groups=_ids("target_groups", "target group", target_groups, taxonomy),
-        exploitation_forms=_ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy),
+        professions=_ids("actors", "profession", professions, taxonomy, errors), focus_areas=tuple(areas),
+        target_groups=_ids("target_groups", "target group", target_groups, taxonomy, errors),
+        exploitation_forms=_ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy, errors),
         manual_steps=tuple(sorted(set(numbers))), minutes=minutes or exercise_file.DEFAULT_MINUTES)
+    if errors:
+        raise ScaffoldError("\n".join(dict.fromkeys(errors)))
     folder = exercise_file.folder(site)
     suffix = "" if lang == site.default_language else f".{lang}"
     path = site.root / exercise_file.path(folder, answers.title, suffix)
