@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import yaml
 
-from conftest import ROOT, TODAY, assert_clean_run, kb, make_site
+from conftest import ROOT, TODAY, add_page, assert_clean_run, kb, make_site
 from kb.model import freshness
 from kb.model.contacts import parse_phone
 
@@ -175,7 +175,7 @@ def test_a_bare_national_number_in_page_text_is_reported_with_the_shortcode_to_u
     body = ("Ring Stödtelefonen på 020-39 00 00 i dag.\n\n"
             "Vid fara, ring 112. Polisen: 114 14.\n\n"
             "Okänd: [[tel:finns-inte]].\n")
-    (project / "docs" / "nummer.md").write_text(PAGE.format(body=body), encoding="utf-8")
+    add_page(project, "nummer.md", PAGE.format(body=body))
     result = kb("check", cwd=project)
     assert_clean_run(result)
     assert result.returncode == 1
@@ -191,7 +191,7 @@ def test_numbers_in_shortcodes_links_titles_and_references_are_not_bare(tmp_path
     project = make_site(tmp_path)
     body = ('!!! warning "Ring 112"\n\n    Ring [[tel:akut-fara]] eller [[tel:stodtelefonen]].\n\n'
             "Se [020-39 00 00](tel:+4620390000), `112` och prop. 2017/18:112.\n")
-    (project / "docs" / "nummer.md").write_text(PAGE.format(body=body), encoding="utf-8")
+    add_page(project, "nummer.md", PAGE.format(body=body))
     result = kb("check", cwd=project)
     assert "docs/nummer.md" not in result.stdout, result.stdout
 

@@ -70,7 +70,7 @@ def test_new_method_refuses_to_overwrite(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--region", "syd", "--focus-area", "3"), "missing --title"),
+    (("--region", "syd", "--focus-area", "3"), "the title is empty"),
     (("--title", "X", "--region", "skane", "--focus-area", "3"), "unknown region 'skane'"),
     (("--title", "X", "--region", "syd", "--focus-area", "9"), "unknown focus area '9'"),
     (("--title", "!!!", "--region", "syd", "--focus-area", "3"), "no letters or digits"),

@@ -100,9 +100,11 @@ MUTATIONS = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [*sorted(p.name for p in FIXTURES.iterdir() if (p / "docs").is_dir()),
-                                  *(f"mutation: {m}" for m in MUTATIONS)])
+@pytest.mark.parametrize("name", [f"mutation: {m}" for m in MUTATIONS])
 def test_the_strict_build_fails_only_where_kb_check_failed(tmp_path, name):
+    """Each planted case the strict build refuses, kb check refuses first. (The fixture
+    scenarios are not built: their navigation lists pages the English build lacks, which
+    only a real, translated site has.)"""
     if name.startswith("mutation: "):
         project = make_site(tmp_path)
         MUTATIONS[name.removeprefix("mutation: ")](project)
