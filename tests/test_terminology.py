@@ -48,7 +48,7 @@ def test_a_discouraged_term_is_reported_in_its_language_only(tmp_path):
     en_line = _append(english, "The first hours are about acute protection.")
     synonym = _append(swedish, "Betänketid (som ibland kallas reflektionstid) är 30 dagar.")  # named once: fine
     other = _append(english, "The Swedish word reflektionstid is not checked on an English page.")
-    link = _append(swedish, "Läs [mer](../lagstiftning/uppehallstillstand-och-reflektionstid.md#reflektionstid).")
+    link = _append(swedish, "Läs [mer](../lagstiftning/uppehallstillstand-och-reflektionstid.md).")
     result = kb("check", cwd=project)
     assert_clean_run(result)
     assert result.returncode == 1

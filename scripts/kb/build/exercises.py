@@ -61,7 +61,7 @@ def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: 
 
     folder = url if url.endswith("/") else posixpath.dirname(url)  # page/ or page.html (offline)
     script = posixpath.relpath(SCRIPT, folder.rstrip("/") or ".")
-    said = " ".join(f'data-{name}="{ui.get(key, lang)}"' for name, key in SCRIPT_TEXTS)
+    said = " ".join(f'data-{name}="{ui.get(script_key, lang)}"' for name, script_key in SCRIPT_TEXTS)
     stages = exercise.stages
     put(before, stages[0].line, f'<div class="kb-exercise" data-key="{e(STATE_KEY + url)}" {said}>')
     for index, stage in enumerate(stages):
