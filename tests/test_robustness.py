@@ -546,8 +546,8 @@ def _linear(pattern: re.Pattern, text: str) -> float:
 
 
 def _regexes():
-    from kb.checks import allowlist, contact_refs, markdown_links, placeholders, ui_texts
-    from kb.model import dates, load, translations, yamlio
+    from kb.checks import allowlist, contact_refs, markdown_links, ui_texts
+    from kb.model import dates, load, text_rules, translations, yamlio
 
     n = 20_000
     cases = [
@@ -560,7 +560,13 @@ def _regexes():
         ("translations._REVISION_KEY", translations._REVISION_KEY, ["source_revision" + " " * n]),
         ("markdown_links.LINK_TARGET", markdown_links.LINK_TARGET, ["](" + " " * n, "](<" * n, 'href="' * n]),
         ("dates.ISO_DATE", dates.ISO_DATE, ["1" * n]),
-        ("placeholders.PLACEHOLDER", placeholders.PLACEHOLDER, ["<REQUIRED:" + " " * n, "<REQUIRED:" * (n // 4)]),
+        *((f"text_rules {rule.id}", re.compile(rule.pattern, re.MULTILINE),
+           ["<REQUIRED:" + " " * n, "<REQUIRED:" * (n // 4), "](" * n, "]( " + " " * n, "{:" * n, "{#" + "a" * n,
+            "<a" * n, "<" + "a" * n, "[" + "a" * n, "[[contact:" * n, "1" * n, "`" * n])
+          for rule in text_rules.STATIC),
+        *((f"text_rules {name}", re.compile(pattern), ["`" * n, "[" * n, "[](" * n, "{" * n, "x`" * n])
+          for name, pattern in (("CODE_SPAN", text_rules.CODE_SPAN), ("LINKED", text_rules.LINKED),
+                                ("FENCE", text_rules.FENCE))),
         ("allowlist._NEEDS_FILTER", allowlist._NEEDS_FILTER, ["id=" + " " * n, "id=" * (n // 3)]),
         ("allowlist._SELF_CLOSING", allowlist._SELF_CLOSING, [" " * n, " " * n + "x"]),
     ]

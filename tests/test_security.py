@@ -17,8 +17,9 @@ import pytest
 
 from conftest import FIXTURES, ROOT, add_page, assert_clean_run, kb, make_site, mkdocs_build, run
 from kb.build import contact_cards
-from kb.checks import allowlist, personal_numbers
+from kb.checks import allowlist
 from kb.checks.html_safety import _renderer
+from kb.model import text_rules
 
 CORPUS = FIXTURES / "attack-corpus"
 ATTACK = re.compile(r"<|\{|\]\(|\]:")  # a line that holds an attack, not prose around it
@@ -191,7 +192,7 @@ def test_only_pages_images_and_pdfs_are_published_from_docs(tmp_path):
 def _with_check_digit(nine: str) -> str:
     """The tenth digit that makes the Luhn sum of a personal number fit (made here, so no
     such number is written in this repository)."""
-    return next(nine + d for d in "0123456789" if personal_numbers.check_digit_fits(nine + d))
+    return next(nine + d for d in "0123456789" if text_rules.check_digit_fits(nine + d))
 
 
 def test_a_personal_identity_number_on_a_page_is_refused_at_its_line(tmp_path):

@@ -1,8 +1,10 @@
 // The share page's form (kb.build.method_form): a method's file from the answers, made in
-// the reader's browser by the template and rules the build put in #kb-method-spec
-// (kb.model.method_file). It is the file `kb new method` writes for the same answers: the
-// functions under "the file" and "the checks" follow that module line by line, and
-// tests/browser/test_share_form.py holds them to it.
+// the reader's browser by the template and rules the build put in #kb-method-spec. It is
+// the file `kb new method` writes for the same answers (kb.model.method_file: the functions
+// under "the file" and "the checks" follow that module, tests/browser/test_share_form.py
+// holds them to it). The rules on the file's words are kb.model.text_rules' declarations,
+// which kb check runs too: the engine under "the declared rules" applies them and holds no
+// rule of its own; tests/browser/test_conformance.py holds the two verdicts to each other.
 // Nothing leaves the browser until the reader follows the GitHub link. The draft is kept
 // in this tab's sessionStorage, as the page says; "Clear" and the quick exit delete it.
 (function () {
@@ -38,7 +40,9 @@
 
   function read() {
     var answers = {sections: {}};
-    rules.text_fields.forEach(function (name) { answers[name] = control("field", name).value; });
+    rules.text_fields.forEach(function (name) {
+      answers[name] = rules.asked.indexOf(name) !== -1 ? control("field", name).value : "";
+    });
     answers.keywords = [answers.keywords];
     rules.choice_fields.forEach(function (name) {
       answers[name] = Array.prototype.slice.call(fieldset.querySelectorAll("[name='" + name + "']"))
@@ -59,7 +63,7 @@
 
   function cleaned(answers) {
     var clean = {sections: {}};
-    ["title", "summary", "problem", "contact_role"].forEach(function (name) { clean[name] = trim(answers[name]); });
+    ["title", "summary", "contact_role"].forEach(function (name) { clean[name] = trim(answers[name]); });
     rules.choice_fields.forEach(function (name) {
       var known = spec.order[name];
       var chosen = answers[name];
@@ -73,7 +77,16 @@
       var text = trim(answers.sections[id].replace(/\r\n/g, "\n").replace(/\r/g, "\n"));
       if (text) { clean.sections[id] = text; }
     });
+    clean.problem = firstSentence(clean.sections[rules.problem_from] || "");
     return clean;
+  }
+
+  // The front matter's one-line problem: the first sentence of the section that describes it.
+  function firstSentence(text) {
+    var paragraph = text.split(/\n[ \t]*\n/)[0].split(/[ \t\n]+/).filter(Boolean).join(" ");
+    var sentence = new RegExp(rules.first_sentence).exec(paragraph);
+    var plain = (sentence ? sentence[1] : paragraph).replace(new RegExp(rules.unlink, "g"), "$1");
+    return plain.replace(new RegExp(rules.not_plain, "g"), "");
   }
 
   // --- the file ---------------------------------------------------------------------
@@ -142,7 +155,7 @@
   var notText = new RegExp(rules.not_text);
   function textRules(value, oneLine) {
     var found = [];
-    if (oneLine && (value.indexOf("<") !== -1 || value.indexOf(">") !== -1)) { found.push("plain_text"); }
+    if (oneLine && new RegExp(rules.plain_text).test(value)) { found.push("plain_text"); }
     if (oneLine && new RegExp(rules.markup).test(value)) { found.push("link"); }
     if (notText.test(value)) { found.push("not_text"); }
     if (oneLine && value.indexOf("\n") !== -1) { found.push("one_line"); }
@@ -160,9 +173,12 @@
 
   function textValues(answers, name) { return name === "keywords" ? answers.keywords : [answers[name]]; }
 
-  function findings(answers) {
+  function findings(answers, text) {
     var found = [];
-    function add(where, name, rule, hint) { found.push({where: where, name: name, rule: rule, hint: !!hint}); }
+    function add(where, name, rule, hint) {
+      if (where === "field" && name === rules.problem_field) { where = "section"; name = rules.problem_from; }
+      found.push({where: where, name: name, rule: rule, hint: !!hint});
+    }
     template.required.forEach(function (key) { if (!answers[key].length) { add("field", key, "required"); } });
     rules.text_fields.forEach(function (name) {
       textValues(answers, name).forEach(function (value) {
@@ -199,11 +215,130 @@
         if (matches.some(function (m) { return !fiction(m[0]); })) { add(text[0], text[1], rule, true); }
       });
     });
+    // The declared rules, over the file itself. What is wrong with an answer is said once: its own
+    // problem ("required" for one left empty, which keeps the template's <REQUIRED: …>) covers its lines.
+    var owner = owners(text);
+    var covered = {};
+    found.forEach(function (f) { if (!f.hint) { covered[f.where + ":" + f.name] = true; } });
+    scanned(text, "method", spec.file_lang).forEach(function (f) {
+      var where = owner[f.line - 1] || ["field", "title"];
+      if (covered[where[0] + ":" + where[1]]) { return; }
+      found.push({where: where[0], name: where[1], rule: f.rule, hint: false, line: f.line, message: f.message});
+    });
+    var errors = {};
+    found.forEach(function (f) { if (!f.hint) { errors[f.where + ":" + f.name + ":" + f.rule] = true; } });
     var seen = {};
     return found.filter(function (f) {
-      var key = [f.where, f.name, f.rule, f.hint].join("\u0000");
+      if (f.hint && errors[f.where + ":" + f.name + ":" + f.rule]) { return false; }  // said as a problem already
+      var key = [f.where, f.name, f.rule, f.hint, f.line || 0, f.message || ""].join("\u0000");
       return seen[key] ? false : (seen[key] = true);
     });
+  }
+
+  // --- the declared rules on a page's words (kb.model.text_rules), as kb check runs them ---
+
+  var declared = spec.text_rules;
+  var compiled = {};
+  function regex(pattern, flags) {
+    return compiled[flags + "/" + pattern] || (compiled[flags + "/" + pattern] = new RegExp(pattern, flags));
+  }
+
+  function blank(pattern, line) {
+    return line.replace(regex(pattern, "g"), function (found) { return " ".repeat(found.length); });
+  }
+
+  function checkDigitFits(number) {
+    var digits = number.replace(/[^0-9]/g, "").slice(-10);
+    var total = 0;
+    for (var i = 0; i < digits.length; i++) {
+      var doubled = Number(digits[i]) * (i % 2 === 0 ? 2 : 1);
+      total += doubled > 9 ? doubled - 9 : doubled;
+    }
+    return total % 10 === 0;
+  }
+
+  function passes(rule, match) {
+    if (!rule.test) { return true; }
+    if (rule.test === "luhn") { return checkDigitFits(match[0]); }
+    return (declared.lists[rule.test.replace(/^not_in:/, "")] || []).indexOf(trim(match[1] || "")) === -1;
+  }
+
+  function ruleSays(rule, match) {
+    var first = "";
+    for (var i = 1; i < match.length; i++) { if (match[i] !== undefined) { first = match[i]; break; } }
+    var shown = rule.test && rule.test.indexOf("not_in:") === 0 ?
+      declared.lists[rule.test.replace(/^not_in:/, "") + "_shown"] || [] : [];
+    return rule.message.split("{0}").join(match[0].split(/[ \t\n]+/).filter(Boolean).join(" "))
+      .split("{1}").join(first).split("{list}").join(shown.join(", "));
+  }
+
+  // Every match of every rule that applies, with its line: kb.model.text_rules.findings, step by step.
+  function scanned(text, type, lang) {
+    var lowered = text.toLowerCase();
+    var rules = declared.rules.filter(function (rule) {
+      if (rule.quick && !rule.quick.some(function (word) { return lowered.indexOf(word) !== -1; })) { return false; }
+      return (!rule.types || rule.types.indexOf(type) !== -1) && (!rule.langs || rule.langs.indexOf(lang) !== -1) &&
+        regex(rule.pattern, rule.ignore_case ? "im" : "m").test(text);
+    });
+    var found = [];
+    if (!rules.length) { return found; }
+    var lines = text.split("\n");
+    var bodyStart = 0;
+    if (lines[0] === "---") {
+      for (var i = 1; i < lines.length; i++) { if (lines[i] === "---" || lines[i] === "...") { bodyStart = i + 1; break; } }
+    }
+    var fence = null;
+    lines.forEach(function (line, index) {
+      var inCode = false;
+      var prose = line;
+      if (index >= bodyStart) {
+        var opening = regex(declared.fence, "").exec(line);
+        if (fence) {
+          inCode = true;
+          if (opening && opening[2][0] === fence[0] && opening[2].length >= fence.length) { fence = null; }
+        } else if (opening) {
+          fence = opening[2];
+          inCode = true;
+        } else if (line.indexOf("`") !== -1) {
+          prose = blank(declared.code_span, line);
+        }
+      }
+      rules.forEach(function (rule) {
+        if ((rule.body && index < bodyStart) || (rule.prose && inCode)) { return; }
+        if (rule.skip_line && regex(rule.skip_line, "").test(line)) { return; }
+        var subject = rule.prose ? prose : line;
+        if (rule.mask) { subject = blank(rule.mask, subject); }
+        var flags = rule.ignore_case ? "i" : "";
+        if (rule.unless && regex(rule.unless, flags).test(subject)) { return; }
+        for (var match of subject.matchAll(regex(rule.pattern, "g" + flags))) {
+          if (passes(rule, match)) { found.push({line: index + 1, rule: rule.id, message: ruleSays(rule, match)}); }
+        }
+      });
+    });
+    return found;
+  }
+
+  // Which answer each line of the file comes from: a front-matter key, the title or a section.
+  function owners(text) {
+    var lines = text.split("\n");
+    var headings = {};
+    template.sections.forEach(function (section) { headings[section.heading] = section.id; });
+    var owner = [];
+    var current = ["field", "title"];
+    var front = lines[0] === "---";
+    lines.forEach(function (line, index) {
+      if (front && index > 0 && line === "---") { front = false; owner.push(["field", "title"]); return; }
+      if (front) {
+        var key = (/^([a-z_]+):/.exec(line) || [])[1];
+        var name = rules.owner_of[key] || key;
+        owner.push(name === rules.problem_field ? ["section", rules.problem_from] :
+          rules.asked.indexOf(name) !== -1 || rules.choice_fields.indexOf(name) !== -1 ? ["field", name] : ["field", "title"]);
+        return;
+      }
+      if (Object.prototype.hasOwnProperty.call(headings, line)) { current = ["section", headings[line]]; }
+      owner.push(current);
+    });
+    return owner;
   }
 
   // --- the page ---------------------------------------------------------------------
@@ -213,6 +348,7 @@
   }
 
   function said(finding) {
+    if (finding.message) { return finding.message; }
     var choice = finding.rule === "required" && finding.where === "field" && spec.order[finding.name] &&
       finding.name !== "regions";
     return message(choice ? "required_choice" : finding.rule);
@@ -232,6 +368,7 @@
         var span = document.createElement("span");
         span.className = f.hint ? "kb-guidance" : "kb-error";
         span.setAttribute("data-rule", f.rule);
+        if (f.line) { span.setAttribute("data-line", String(f.line)); }
         span.textContent = said(f) + " ";
         element.appendChild(span);
       });
@@ -287,19 +424,19 @@
     } else {
       github.href = url;
       github.textContent = root.getAttribute("data-github-text");
-      githubNote.textContent = githubHint;
+      githubNote.textContent = githubHint + " " + message("github_path") + " " + filePath(answers) + ".";
     }
   }
 
-  var current = {text: "", name: "metod.md"};
+  var current = {text: "", name: "metod.md", path: ""};
 
   function update(showAll) {
     var answers = cleaned(read());
     var text = render(answers);
-    var found = findings(answers);
+    var found = findings(answers, text);
     var errors = found.filter(function (f) { return !f.hint; }).length;
     output.value = text;
-    current = {text: text, name: (slugify(answers.title) || "metod") + ".md"};
+    current = {text: text, name: (slugify(answers.title) || "metod") + ".md", path: filePath(answers)};
     pathElement.textContent = filePath(answers) || spec.taken.methods + "/…";
     control("field", "contact_role").placeholder = owner(answers);
     showProblems(found, showAll);
@@ -395,6 +532,7 @@
     link.click();
     link.remove();
     setTimeout(function () { URL.revokeObjectURL(address); }, 1000);
+    if (current.path) { say(message("downloaded") + " " + current.path + ".", true); }
   });
 
   restore();

@@ -19,7 +19,7 @@ import posixpath
 
 from kb.build.compat import BuildError
 from kb.build.listings import Deferred
-from kb.model import method_file, text
+from kb.model import method_file, text, text_rules
 from kb.model.load import Content
 from kb.model.repository import Repository
 
@@ -31,7 +31,7 @@ DRAFT_KEY = "kb-method-draft"
 
 #: Labels and hints of the typed fields (the summary's and the problem's hints are the template's).
 TEXT_LABELS = (("title", "share_field_title"), ("summary", "share_field_summary"),
-               ("problem", "share_field_problem"), ("contact_role", "share_field_contact_role"),
+               ("contact_role", "share_field_contact_role"),
                ("keywords", "share_field_keywords"))
 TEXT_HINTS = (("title", "share_hint_title"), ("contact_role", "share_hint_contact_role"),
               ("keywords", "share_hint_keywords"))
@@ -46,7 +46,7 @@ MESSAGES = (("required", "share_required"), ("required_choice", "share_required_
             ("personal_number", "share_personal_number"), ("phone", "share_phone"), ("left", "share_left"),
             ("ready", "share_ready"), ("copied", "share_copied"), ("copy_failed", "share_copy_failed"),
             ("cleared", "share_cleared"), ("too_long", "share_too_long"), ("too_long_link", "share_too_long_link"),
-            ("blocked", "share_blocked"))
+            ("blocked", "share_blocked"), ("downloaded", "share_downloaded"), ("github_path", "share_github_path"))
 
 
 def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: str,
@@ -97,7 +97,7 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
     mark = f' <span class="kb-required">{ui.get("share_mark_required", lang)}</span>'
     labels = {name: ui.get(label_key, lang) for name, label_key in TEXT_LABELS}
     hints = {name: ui.get(hint_key, lang) for name, hint_key in TEXT_HINTS}
-    hints.update({name: e(readers.hint(name)) for name in ("summary", "problem")})
+    hints.update({name: e(readers.hint(name)) for name in ("summary",)})
 
     def text_field(name: str) -> str:
         ident = f"kb-field-{name}"
@@ -129,8 +129,9 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
     def section(part: method_file.Section) -> str:
         ident = f"kb-section-{part.id}"
         shown = readers.section(part.id) or part
+        hint = e(shown.hint) + (f" {ui.get('share_hint_problem', lang)}" if part.id == method_file.PROBLEM_FROM else "")
         return (f'<div class="kb-field" data-label="{e(shown.title)}"><label for="{ident}">{e(shown.title)}{mark}'
-                f'</label><p class="kb-hint" id="{ident}-hint">{e(shown.hint)}</p>'
+                f'</label><p class="kb-hint" id="{ident}-hint">{hint}</p>'
                 f'<textarea id="{ident}" name="{part.id}" rows="6" '
                 f'aria-describedby="{ident}-hint {ident}-problem"></textarea>'
                 f'<p class="kb-problem" id="{ident}-problem"></p></div>')
@@ -143,7 +144,8 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
             "owners": method_file.owners(taxonomy, default),
             "order": {kind: taxonomy.ids(kind) for kind in method_file.CHOICE_FIELDS},
             "taken": {"titles": sorted(taken.titles), "paths": sorted(taken.paths), "methods": taken.methods},
-            "github": github, "draft": DRAFT_KEY}
+            "github": github, "draft": DRAFT_KEY, "file_lang": default,
+            "text_rules": text_rules.declared(content).as_data(lang)}
     link = (f'<p><a id="kb-method-github" class="md-button" href="{e(github or "")}" target="_blank" '
             f'rel="noopener noreferrer">{ui.get("share_github", lang)}</a></p>'
             f'<p class="kb-hint" id="kb-method-github-note">{ui.get("share_github_hint", lang)}</p>'
@@ -155,7 +157,7 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
         f'<p class="kb-notice" id="kb-share-draft">{ui.get("share_draft", lang)} '
         f'<button type="button" id="kb-method-clear" class="md-button">{ui.get("share_clear", lang)}</button></p>',
         f'<fieldset id="kb-method-fields"><legend>{ui.get("share_about", lang)}</legend>',
-        text_field("title"), region, text_field("summary"), text_field("problem"),
+        text_field("title"), region, text_field("summary"),
         *(choices(name, ui.get(choice_key, lang)) for name, choice_key in CHOICE_LABELS),
         text_field("contact_role"), text_field("keywords"), "</fieldset>",
         f'<fieldset id="kb-method-sections"><legend>{ui.get("share_text", lang)}</legend>',

@@ -18,13 +18,11 @@ from kb.checks import (
     internal_links,
     markdown_links,
     overdue,
-    personal_numbers,
-    phone_numbers,
-    placeholders,
     register,
     site_structure,
     taxonomy_refs,
     terminology,
+    text_rules,
     titles,
     translation_match,
     ui_texts,
@@ -40,7 +38,7 @@ Check = Callable[[Content, Scope], Iterable[Problem]]
 
 ALL: list[Check] = [
     unclosed_brackets.check,
-    placeholders.check,
+    text_rules.check,
     html_safety.check,
     file_types.check,
     generated_paths.check,
@@ -54,8 +52,7 @@ ALL: list[Check] = [
     translation_match.check,
     vetting.check,
     contact_refs.check,
-    phone_numbers.check,
-    personal_numbers.check,
+    text_rules.house_terms,
     ui_texts.check,
     citations.unknown_sources,
     citations.malformed_markers,
@@ -79,8 +76,8 @@ ALL: list[Check] = [
 #: citation that does not resolve (or a misspelt marker) would be published wrongly, and
 #: stops the build. Links in the Markdown are checked again in the built HTML after every
 #: build (kb.build.link_check), generated links included, so the build need not read them twice.
-KB_CHECK_ONLY: tuple[Check, ...] = (overdue.check, terminology.check, uncited.check, register.cited,
-                                    internal_links.check)
+KB_CHECK_ONLY: tuple[Check, ...] = (overdue.check, terminology.check, text_rules.house_terms, uncited.check,
+                                    register.cited, internal_links.check)
 BUILD: list[Check] = [check for check in ALL if check not in KB_CHECK_ONLY]
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from kb.checks.scope import Scope
+from kb.model.contacts import HELPLINE
 from kb.model.load import Content
 from kb.model.problems import Problem
 
@@ -16,9 +17,6 @@ CONTACT_SHORTCODE = re.compile(r"\[\[contact:([^\[\]]*)\]\]")
 #: [[tel:id]]: the contact's first number as a link a phone can call, inside a sentence.
 TEL_SHORTCODE = re.compile(r"\[\[tel:([^\[\]]*)\]\]")
 
-#: The contact every overdue or unverified warning and every printed page tells readers to
-#: call; kb.build.contact_cards looks it up by this id.
-HELPLINE = "stodtelefonen"
 
 
 def check(content: Content, scope: Scope) -> Iterator[Problem]:
@@ -26,7 +24,6 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
     if contacts is None:
         return
     path = content.rel("data/contacts.yml")
-    known = [c.id for c in contacts.contacts]
     regions = content.taxonomy.ids("regions") if content.taxonomy else []
     counties = [c.id for r in content.taxonomy.regions for c in r.counties] if content.taxonomy else []
     yield from _unique_ids(doc, path)
@@ -47,25 +44,7 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
     for region in regions:
         if region not in covered:
             yield Problem(path, None, f"region '{region}' has no regional contact: add one (kind: regional)")
-    # A contact that failed validation is reported where it is: its shortcodes are not
-    # reported again on every page that uses them.
-    raw = doc.data.get("contacts") if isinstance(doc.data, dict) else None
-    listed = {item.get("id") for item in raw if isinstance(item, dict)} if isinstance(raw, list) else set()
-    reported = (listed - set(known)) | {HELPLINE}  # the helpline: reported by _helpline
-    dialable = [c.id for c in contacts.contacts if c.phones]
-    for page in content.pages:
-        if "[[contact:" not in page.text and "[[tel:" not in page.text:
-            continue
-        for number, line in enumerate(page.text.split("\n"), start=1):
-            for match in CONTACT_SHORTCODE.finditer(line):
-                if match.group(1).strip() not in known and match.group(1).strip() not in reported:
-                    yield Problem(page.rel, number,
-                                  f"unknown contact '{match.group(1)}' in [[contact:…]]: use one of {', '.join(known)}")
-            for match in TEL_SHORTCODE.finditer(line):
-                if match.group(1).strip() not in dialable and match.group(1).strip() not in reported:
-                    yield Problem(page.rel, number,
-                                  f"no contact '{match.group(1)}' with a phone number in [[tel:…]]: use one of "
-                                  f"{', '.join(dialable)}")
+    # Unknown ids in the pages' [[contact:…]] and [[tel:…]]: kb.model.text_rules.
 
 
 def _helpline(contacts, doc, path: str, content: Content) -> Iterator[Problem]:

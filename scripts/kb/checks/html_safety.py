@@ -19,10 +19,10 @@ from pathlib import Path
 import markdown
 
 from kb.checks.allowlist import sanitize
-from kb.checks.placeholders import PLACEHOLDER
 from kb.checks.scope import Scope
 from kb.model.code import strip_code
 from kb.model.load import Content
+from kb.model.method_file import PLACEHOLDER
 from kb.model.problems import Problem
 from kb.model.site import markdown_extensions
 

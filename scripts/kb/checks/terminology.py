@@ -17,7 +17,6 @@ from pathlib import Path
 
 from kb.checks.scope import Scope
 from kb.model import frontmatter, yamlio
-from kb.model.code import strip_code
 from kb.model.load import Content
 from kb.model.problems import Problem, rel
 from kb.model.schema import HouseTerm
@@ -38,19 +37,7 @@ def check(content: Content, scope: Scope) -> Iterator[Problem]:
     if content.terminology is None:
         return
     terms = content.terminology.terms
-    yield from _pages(content, terms)
     yield from _data(content, terms)
-
-
-def _pages(content: Content, terms: list[HouseTerm]) -> Iterator[Problem]:
-    for page in content.pages:
-        lowered = page.body.lower()
-        mine = [t for t in terms if t.lang == page.lang and any(word.lower() in lowered for word in t.avoid)]
-        if not mine:
-            continue  # most pages: a few substring searches, no regular expression
-        for number, line in enumerate(strip_code(page.body).split("\n"), start=page.body_line):
-            for term, word in _misused(line, mine):
-                yield Problem(page.rel, number, _message(term, word))
 
 
 def _data(content: Content, terms: list[HouseTerm]) -> Iterator[Problem]:

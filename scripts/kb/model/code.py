@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import re
 
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})")
+#: A run of backticks (the whole run: never one from its middle, which would make a line of
+#: backticks take quadratic time), anything, and a run of the same length.
+CODE_SPAN = re.compile(r"(?<!`)(?=(`+))\1(.+?)(?<!`)\1(?!`)")
 
 
 @functools.cache  # by text: `make serve` checks every unchanged page again on each save

@@ -23,6 +23,10 @@ from kb.model.text import EMAIL
 REGION = "SE"
 DEFAULT_REVIEW_MONTHS = 6
 
+#: The contact every overdue or unverified warning and every printed page tells readers to
+#: call; kb.build.contact_cards looks it up by this id.
+HELPLINE = "stodtelefonen"
+
 
 @dataclass(frozen=True)
 class Dialable:

@@ -52,7 +52,7 @@ ALWAYS = ("title", "regions", "focus_areas")
 
 #: Hints, not rules: kb check cannot tell a person's details from others, so the form and
 #: `kb new method` point them out and leave the judgement to the contributor (kb check
-#: refuses only a personal number whose check digit fits: kb.checks.personal_numbers).
+#: refuses only a personal number whose check digit fits: kb.model.text_rules).
 GUIDANCE = {
     # A personal identity or coordination number (day + 60): YYMMDD-NNNN, with or without the century.
     "personal_number": r"(?<![0-9-])(?:19|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|[6-8][0-9]|9[01])"
@@ -60,6 +60,15 @@ GUIDANCE = {
     # A Swedish phone number: 0 or +46, an area code, five to eight more digits.
     "phone": r"(?<![0-9+-])(?:\+46|0046|0)[ -]?[0-9]{1,3}(?:[ -]?[0-9]){5,8}(?![0-9-])",
 }
+#: One question for the problem a method solves: the form asks for the section, and the front
+#: matter's one-line `problem` is its first sentence, links reduced to their words and the
+#: characters a one-line text may not hold left out (`kb new method --problem` may still set it).
+PROBLEM_FIELD, PROBLEM_FROM = "problem", "problem"
+FIRST_SENTENCE = r"^(.*?[.!?])(?= |$)"
+UNLINK = r"\[([^\]\n]*)\]\([^)\n]*\)"
+NOT_PLAIN = r"[<>`*_\[\]{}]"
+#: What a one-line text may not hold because it would be read as HTML.
+PLAIN_TEXT = r"[<>]"
 PLACEHOLDER = re.compile(r"<REQUIRED:([^<>]*)>")  # [^<>]: no backtracking from each "<REQUIRED:"
 HEADING = re.compile(r"^## (.+?) \{#([a-z0-9-]+)\}$", re.MULTILINE)
 
@@ -185,14 +194,23 @@ def cleaned(answers: Answers, taxonomy: Taxonomy) -> Answers:
 
     keywords = [trim(word) for value in answers.keywords for word in value.split(",")]
     sections = {key: trim(text.replace("\r\n", "\n").replace("\r", "\n")) for key, text in answers.sections.items()}
+    sections = {key: text for key, text in sections.items() if text}
     return Answers(
-        title=trim(answers.title), summary=trim(answers.summary), problem=trim(answers.problem),
+        title=trim(answers.title), summary=trim(answers.summary),
+        problem=trim(answers.problem) or problem_sentence(sections.get(PROBLEM_FROM, "")),
         regions=ordered("regions", answers.regions), focus_areas=ordered("focus_areas", answers.focus_areas),
         target_groups=ordered("target_groups", answers.target_groups),
         exploitation_forms=ordered("exploitation_forms", answers.exploitation_forms),
         actors=ordered("actors", answers.actors), contact_role=trim(answers.contact_role),
-        keywords=tuple(dict.fromkeys(word for word in keywords if word)),
-        sections={key: text for key, text in sections.items() if text})
+        keywords=tuple(dict.fromkeys(word for word in keywords if word)), sections=sections)
+
+
+def problem_sentence(text: str) -> str:
+    """The first sentence of the section's first paragraph, as one line of plain text."""
+    paragraph = " ".join(re.split(r"\n[ \t]*\n", text)[0].split())
+    sentence = re.match(FIRST_SENTENCE, paragraph)
+    plain = re.sub(UNLINK, r"\1", sentence.group(1) if sentence else paragraph)
+    return re.sub(NOT_PLAIN, "", plain)
 
 
 def slugify(title: str) -> str:
@@ -329,12 +347,15 @@ def findings(template: Template, answers: Answers, taxonomy: Taxonomy, taken: Ta
         elif len(where) > MAX_PATH:
             found.append(Finding("field", "title", "path_long"))
     found += [Finding(where, name, rule, hint=True) for where, name, rule in _hints(template, answers)]
+    # the one-line problem comes from its section: what is wrong with it is said there
+    found = [Finding("section", PROBLEM_FROM, f.rule, f.hint) if (f.where, f.name) == ("field", PROBLEM_FIELD)
+             else f for f in found]
     return list(dict.fromkeys(found))
 
 
 def _text_rules(value: str, one_line: bool) -> list[str]:
     rules = []
-    if one_line and ("<" in value or ">" in value):
+    if one_line and re.search(PLAIN_TEXT, value):
         rules.append("plain_text")
     if one_line and _MARKUP.search(value):
         rules.append("link")
@@ -369,4 +390,9 @@ def rules() -> dict:
     return {"slug": SLUG, "yaml_escapes": YAML_ESCAPES, "heading_escapes": HEADING_ESCAPES, "kinds": KINDS,
             "text_fields": list(TEXT_FIELDS), "choice_fields": list(CHOICE_FIELDS),
             "not_text": NOT_TEXT_PATTERN, "markup": text.MARKUP_PATTERN, "max_path": MAX_PATH, "max_url": MAX_URL,
-            "guidance": GUIDANCE, "fiction_numbers": list(FICTION_NUMBERS)}
+            "guidance": GUIDANCE, "fiction_numbers": list(FICTION_NUMBERS), "plain_text": PLAIN_TEXT,
+            "problem_field": PROBLEM_FIELD, "problem_from": PROBLEM_FROM, "first_sentence": FIRST_SENTENCE,
+            "unlink": UNLINK, "not_plain": NOT_PLAIN,
+            "asked": [name for name in TEXT_FIELDS if name != PROBLEM_FIELD],
+            # front-matter lines the form writes from another answer: a problem there is that answer's
+            "owner_of": {"owner": "regions", "last_reviewed_on": "title", "type": "title", "status": "title"}}

@@ -3,7 +3,7 @@ workflow command, which shows it on its line in a pull request's "Files changed"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -12,6 +12,8 @@ class Problem:
     path: str
     line: int | None
     message: str
+    #: The declared rule's id (kb.model.text_rules), which the share form reports too; "" for the others.
+    rule: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
