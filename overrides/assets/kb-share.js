@@ -268,8 +268,11 @@
     for (var i = 1; i < match.length; i++) { if (match[i] !== undefined) { first = match[i]; break; } }
     var shown = rule.test && rule.test.indexOf("not_in:") === 0 ?
       declared.lists[rule.test.replace(/^not_in:/, "") + "_shown"] || [] : [];
-    return rule.message.split("{0}").join(match[0].split(/[ \t\n]+/).filter(Boolean).join(" "))
-      .split("{1}").join(first).split("{list}").join(shown.join(", "));
+    var values = {match: match[0].split(/[ \t\n]+/).filter(Boolean).join(" "), value: first, list: shown.join(", ")};
+    Object.keys(rule.facts).forEach(function (name) { values[name] = rule.facts[name]; });
+    return declared.messages[rule.id].replace(/\{([a-z]+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
   }
 
   // Every match of every rule that applies, with its line: kb.model.text_rules.findings, step by step.

@@ -145,7 +145,7 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
             "order": {kind: taxonomy.ids(kind) for kind in method_file.CHOICE_FIELDS},
             "taken": {"titles": sorted(taken.titles), "paths": sorted(taken.paths), "methods": taken.methods},
             "github": github, "draft": DRAFT_KEY, "file_lang": default,
-            "text_rules": text_rules.declared(content).as_data(lang)}
+            "text_rules": text_rules.declared(content).as_data(ui, lang)}
     link = (f'<p><a id="kb-method-github" class="md-button" href="{e(github or "")}" target="_blank" '
             f'rel="noopener noreferrer">{ui.get("share_github", lang)}</a></p>'
             f'<p class="kb-hint" id="kb-method-github-note">{ui.get("share_github_hint", lang)}</p>'

@@ -39,7 +39,10 @@ LINKED = r"\[[^\[\]]*\]\([^()\t\n ]*\)|`[^`]*`|\[\[[^\[\]]*\]\]"
 class TextRule:
     id: str  # the rule's name, the same in kb check, the form and the conformance corpus
     pattern: str
-    message: dict[str, str]  # by language; {0} is the match, {1} its first group, {list} the list tested
+    #: kb check's words (English, as every check's); the form says data/ui.yml's share_rule_<id> in the
+    #: reader's language. {match} is the match, {value} its first group, {list} the list tested, and
+    #: the rule's facts by name.
+    message: str
     ignore_case: bool = False
     body: bool = False  # only below the front matter
     prose: bool = False  # not in code (fenced blocks, code spans)
@@ -53,54 +56,43 @@ class TextRule:
     #: Lower-case words the text holds wherever the rule can match: the regular expression runs
     #: only on a text that holds one (most pages hold none of a house term's words).
     quick: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()  # what a rule made from data names: a contact, a house term
 
-
-def _both(en: str, sv: str) -> dict[str, str]:
-    return {"en": en, "sv": sv}
+    @property
+    def ui_key(self) -> str:
+        return f"share_rule_{self.id}"
 
 
 #: Links a method may hold: https, mail, phone, an anchor or a page of the site (a relative path).
 _SAFE_TARGET = r"(?:https://|http://|mailto:|tel:|#|\.{1,2}/|/|[A-Za-z0-9_-]+(?:[./#)]|$))"
 
 STATIC: tuple[TextRule, ...] = (
-    TextRule("placeholder", r"<REQUIRED:([^<>]*)>", _both(
-        "template placeholder left in: replace '{0}' with your text",
-        "en platshållare från mallen står kvar: byt ut '{0}' mot din egen text")),
+    TextRule("placeholder", r"<REQUIRED:([^<>]*)>",
+             "template placeholder left in: replace '{match}' with your text"),
     TextRule("personal_number",
              r"(?<![0-9-])(?:19|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|[6-8][0-9]|9[01])"
-             r"[-+]?[0-9]{4}(?![0-9-])", _both(
-                 "this looks like a personal identity or coordination number (its date and check digit fit): "
-                 "never publish one; remove it. If it is something else, write it so that it cannot be taken "
-                 "for one (a phone number with spaces)",
-                 "det här ser ut som ett personnummer eller samordningsnummer (datum och kontrollsiffra "
-                 "stämmer): publicera aldrig ett sådant, ta bort det. Är det något annat, skriv det så att det "
-                 "inte kan tas för ett (ett telefonnummer med mellanslag)"), test="luhn"),
-    TextRule("insecure_link", r"\]\([ \t]*<?(http://[^)\t\n >]*)|href=\"(http://[^\"]*)\"", _both(
-        "insecure link {1}: use https://", "osäker länk {1}: använd https://"), body=True, prose=True),
-    TextRule("link_target", r"\]\((?![ \t]*<?" + _SAFE_TARGET + r")[ \t]*<?([^)\n]*)", _both(
-        "link to '{1}' in a method: link with https://, mailto: or tel:, or to a page of the site",
-        "länken till '{1}' går inte i en metod: länka med https://, mailto: eller tel:, eller till en sida "
-        "på webbplatsen"), body=True, prose=True, types=("method",)),
-    TextRule("method_html", r"<(?!REQUIRED:)(?![A-Za-z][A-Za-z0-9+.-]*:)/?[A-Za-z!?][^>\n]*>?", _both(
-        "HTML in a method: write '{0}' in Markdown instead (a method is plain text, links and lists; "
-        "the share form and the template show how)",
-        "HTML i en metod: skriv '{0}' i Markdown i stället (en metod är vanlig text, länkar och listor)"),
-        body=True, prose=True, types=("method",)),
-    TextRule("attribute_list", r"\{(?![ \t]*#[A-Za-z0-9_-]+[ \t]*\})[ \t]*[:#.][^}\n]*", _both(
-        "attribute list '{0}' in a method: remove it (a method's look comes from the site; only a heading's "
-        "{#id} is kept)",
-        "attributlistan '{0}' går inte i en metod: ta bort den (metodens utseende kommer från webbplatsen)"),
-        body=True, prose=True, types=("method",)),
-    TextRule("link_definition", r"^[ \t]{0,3}\[[^\]\n]+\]:", _both(
-        "link definition in a method: write the link where it is used, as [words](https://…)",
-        "länkdefinition i en metod: skriv länken där den används, som [ord](https://…)"),
-        body=True, prose=True, types=("method",)),
-    TextRule("unknown_contact", r"\[\[contact:([^\[\]]*)\]\]", _both(
-        "unknown contact '{1}' in [[contact:…]]: use one of {list}",
-        "okänd kontakt '{1}' i [[contact:…]]: använd en av {list}"), test="not_in:contacts"),
-    TextRule("unknown_tel", r"\[\[tel:([^\[\]]*)\]\]", _both(
-        "no contact '{1}' with a phone number in [[tel:…]]: use one of {list}",
-        "ingen kontakt '{1}' med telefonnummer i [[tel:…]]: använd en av {list}"), test="not_in:dialable"),
+             r"[-+]?[0-9]{4}(?![0-9-])",
+             "this looks like a personal identity or coordination number (its date and check digit fit): never "
+             "publish one; remove it. If it is something else, write it so that it cannot be taken for one (a "
+             "phone number with spaces)", test="luhn"),
+    TextRule("insecure_link", r"\]\([ \t]*<?(http://[^)\t\n >]*)|href=\"(http://[^\"]*)\"",
+             "insecure link {value}: use https://", body=True, prose=True),
+    TextRule("link_target", r"\]\((?![ \t]*<?" + _SAFE_TARGET + r")[ \t]*<?([^)\n]*)",
+             "link to '{value}' in a method: link with https://, mailto: or tel:, or to a page of the site",
+             body=True, prose=True, types=("method",)),
+    TextRule("method_html", r"<(?!REQUIRED:)(?![A-Za-z][A-Za-z0-9+.-]*:)/?[A-Za-z!?][^>\n]*>?",
+             "HTML in a method: write '{match}' in Markdown instead (a method is plain text, links and lists; "
+             "the share form and the template show how)", body=True, prose=True, types=("method",)),
+    TextRule("attribute_list", r"\{(?![ \t]*#[A-Za-z0-9_-]+[ \t]*\})[ \t]*[:#.][^}\n]*",
+             "attribute list '{match}' in a method: remove it (a method's look comes from the site; a heading "
+             "keeps only its id)", body=True, prose=True, types=("method",)),
+    TextRule("link_definition", r"^[ \t]{0,3}\[[^\]\n]+\]:",
+             "link definition in a method: write the link where it is used, as [words](https://…)",
+             body=True, prose=True, types=("method",)),
+    TextRule("unknown_contact", r"\[\[contact:([^\[\]]*)\]\]",
+             "unknown contact '{value}' in [[contact:…]]: use one of {list}", test="not_in:contacts"),
+    TextRule("unknown_tel", r"\[\[tel:([^\[\]]*)\]\]",
+             "no contact '{value}' with a phone number in [[tel:…]]: use one of {list}", test="not_in:dialable"),
 )
 
 
@@ -125,12 +117,12 @@ def phone_rules(contacts) -> list[TextRule]:
         except ValueError:
             continue  # reported where the contact is read
         national = "0" + digits[2:] if digits.startswith("46") else digits
-        rules.append(TextRule("phone_by_hand", _digits_pattern(national), _both(
-            f"write [[tel:{contact.id}]] instead of '{written}': a number on a page is a link that a phone can "
-            "call, and it follows data/contacts.yml",
-            f"skriv [[tel:{contact.id}]] i stället för '{written}': ett nummer på en sida är en länk som en "
-            "telefon kan ringa, och den följer data/contacts.yml"),
-            body=True, prose=True, mask=LINKED, skip_line=r"^[ \t]*(!!!|\?\?\?\+?)[ \t]+[A-Za-z]"))
+        rules.append(TextRule(
+            "phone_by_hand", _digits_pattern(national),
+            "write [[tel:{id}]] instead of '{number}': a number on a page is a link that a phone can call, and "
+            "it follows data/contacts.yml",
+            body=True, prose=True, mask=LINKED, skip_line=r"^[ \t]*(!!!|\?\?\?\+?)[ \t]+[A-Za-z]",
+            facts=(("id", contact.id), ("number", written))))
     return rules
 
 
@@ -144,14 +136,13 @@ def term_rules(terminology) -> list[TextRule]:
     """data/terms.yml: one term per concept. A line that also names the house term is fine."""
     rules = []
     for term in terminology.terms if terminology else []:
-        rules.append(TextRule("house_term", _words(term.avoid), _both(
-            f'use "{term.use}" instead of "{{0}}" (data/terms.yml: one term per concept, so readers do not take '
-            "them for two)",
-            f'skriv "{term.use}" i stället för "{{0}}" (data/terms.yml: en term per begrepp, så att läsaren '
-            "inte tror att det är två saker)"),
+        rules.append(TextRule(
+            "house_term", _words(term.avoid),
+            'use "{use}" instead of "{match}" (data/terms.yml: one term per concept, so readers do not take them '
+            "for two)",
             ignore_case=True, body=True, prose=True, mask=r"\]\([^)\t\n ]*\)|\{[^}\n]*\}",
             unless=_words((term.use, *term.unless)), langs=(term.lang,), blocks_build=False,
-            quick=tuple(sorted({w.split()[0].lower() for w in term.avoid}))))
+            quick=tuple(sorted({w.split()[0].lower() for w in term.avoid})), facts=(("use", term.use),)))
     return rules
 
 
@@ -161,15 +152,16 @@ class Declared:
     rules: list[TextRule]
     lists: dict[str, list[str]] = field(default_factory=dict)
 
-    def as_data(self, lang: str) -> dict:
-        """For the share form: the rules with their messages in the reader's language."""
+    def as_data(self, ui, lang: str) -> dict:
+        """For the share form: the rules, and data/ui.yml's message for each in the reader's language."""
         rules = []
         for rule in self.rules:
             data = {k: v for k, v in asdict(rule).items() if v not in ("", (), [], False)
-                    and k not in ("message", "blocks_build")}
-            data["message"] = rule.message.get(lang) or rule.message["en"]
+                    and k not in ("message", "blocks_build", "facts")}
+            data["facts"] = dict(rule.facts)
             rules.append(data)
-        return {"rules": rules, "lists": self.lists, "fence": FENCE, "code_span": CODE_SPAN}
+        messages = {rule.id: ui.strings[rule.ui_key].get(lang) for rule in self.rules}
+        return {"rules": rules, "messages": messages, "lists": self.lists, "fence": FENCE, "code_span": CODE_SPAN}
 
 
 def declared(content) -> Declared:
@@ -215,19 +207,19 @@ def _passes(rule: TextRule, match: re.Match, lists: dict[str, list[str]]) -> boo
     return (match.group(1) or "").strip() not in lists.get(name, [])
 
 
-def _said(rule: TextRule, match: re.Match, lang: str, lists: dict[str, list[str]]) -> str:
-    first = next((g for g in match.groups() if g is not None), "") if match.groups() else ""
+def said(template: str, rule: TextRule, match: re.Match, lists: dict[str, list[str]]) -> str:
+    """The rule's message with what the match and the rule's facts fill in."""
+    first = next((g for g in match.groups() if g is not None), "")
     shown = lists.get(rule.test.removeprefix("not_in:") + "_shown", []) if rule.test.startswith("not_in:") else []
-    text = rule.message.get(lang) or rule.message["en"]
-    return text.replace("{0}", " ".join(match.group(0).split())).replace("{1}", first).replace(
-        "{list}", ", ".join(shown))
+    values = {"match": " ".join(match.group(0).split()), "value": first, "list": ", ".join(shown), **dict(rule.facts)}
+    return re.sub(r"\{([a-z]+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def _blank(pattern: str, line: str) -> str:
     return _compiled(pattern, False).sub(lambda m: " " * len(m.group(0)), line)
 
 
-def findings(declared_rules: Declared, text: str, page_type: str, lang: str, message_lang: str = "en",
+def findings(declared_rules: Declared, text: str, page_type: str, lang: str,
              body_line: int | None = None) -> Iterator[tuple[int, TextRule, str]]:
     """(line, rule, message) for every match of every rule that applies to this page's text;
     body_line: where the loader found the body (else after the front matter's closing ---)."""
@@ -274,4 +266,4 @@ def findings(declared_rules: Declared, text: str, page_type: str, lang: str, mes
                 continue
             for match in _compiled(rule.pattern, rule.ignore_case).finditer(subject):
                 if _passes(rule, match, declared_rules.lists):
-                    yield index + 1, rule, _said(rule, match, message_lang, declared_rules.lists)
+                    yield index + 1, rule, said(rule.message, rule, match, declared_rules.lists)

@@ -158,7 +158,9 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--focus-area", action="append", default=[], dest="focus_areas", metavar="N",
                      help="a focus area by number (1-8) or id; repeat for more")
     new.add_argument("--summary", default="", help="one sentence on what the method is and what it achieves")
-    new.add_argument("--problem", default="", help="the problem the method answers, in one sentence")
+    new.add_argument("--problem", default="",
+                     help="the problem the method answers, in one sentence (default: the first sentence of "
+                          "--section problem, as the share form writes it)")
     new.add_argument("--target-group", action="append", default=[], dest="target_groups", metavar="ID",
                      help="a target group's id (e.g. vuxna); repeat for more")
     new.add_argument("--exploitation-form", action="append", default=[], dest="exploitation_forms", metavar="ID",
