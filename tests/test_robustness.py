@@ -197,11 +197,12 @@ def _placeholders_of(call: ast.Call) -> set[str]:
     return names
 
 
-def test_the_list_of_ui_texts_is_what_the_code_uses():
+def test_the_list_of_ui_texts_is_what_the_code_uses(content):
     """ui_texts.TEXTS is the one list: every key the code asks data/ui.yml for, with the
     placeholders it fills in, is in it, and nothing else is."""
     from kb.build import contact_cards
     from kb.checks.ui_texts import HELPLINE_FACTS, TEXTS
+    from kb.model import text_rules
 
     used: dict[str, set[str]] = {}
     for where, line, call, module in _ui_calls():
@@ -217,7 +218,14 @@ def test_the_list_of_ui_texts_is_what_the_code_uses():
         used.setdefault(key, set())
     script = (ROOT / "overrides" / "assets" / "kb.js").read_text(encoding="utf-8")
     browser = set(re.findall(r'\.replace\("\{(\w+)\}"', script))
-    assert {k for k, t in TEXTS.items() if t.filled_by == "browser"} == {"catalogue_count"}
+    # the share form says each declared rule's text, filling in the match and the rule's facts
+    rules = text_rules.declared(content).rules
+    assert {k for k, t in TEXTS.items() if t.filled_by == "browser"} == {"catalogue_count"} | {
+        rule.ui_key for rule in rules}
+    for rule in rules:
+        fillable = {"match", "value", "list", *dict(rule.facts)}
+        assert TEXTS[rule.ui_key].placeholders <= fillable, rule.id
+        used[rule.ui_key] = set(TEXTS[rule.ui_key].placeholders)
     used["catalogue_count"] |= browser
     assert sorted(used) == sorted(TEXTS), "ui_texts.TEXTS differs from the keys the code uses"
     assert {key: sorted(names) for key, names in used.items()} == {

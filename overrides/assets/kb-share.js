@@ -539,6 +539,5 @@
   });
 
   restore();
-  root.hidden = false;
   update(false);
 })();

@@ -7,7 +7,7 @@ Every label comes from data/ui.yml, data/taxonomy.yml and the template in the re
 language; the template, the rules and the taxonomy ids go into the page once, as data
 (kb.model.method_file), so the script fills in exactly what `kb new method` writes. The
 form is HTML the build adds after the allowlist (it holds a form and a script of the
-site's own), hidden until the script runs: without JavaScript the page's text explains
+site's own), shown only where scripts run (kb.css): without JavaScript the page's text explains
 the way through GitHub.
 """
 
@@ -151,7 +151,7 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
             f'<p class="kb-hint" id="kb-method-github-note">{ui.get("share_github_hint", lang)}</p>'
             if github else "")
     return "\n".join([
-        f'<div class="kb-share" id="kb-share" hidden data-github-text="{ui.get("share_github", lang)}" {messages}>',
+        f'<div class="kb-share" id="kb-share" data-github-text="{ui.get("share_github", lang)}" {messages}>',
         f'<script type="application/json" id="kb-method-spec">{_json(data)}</script>',
         '<form id="kb-method-form" novalidate>',
         f'<p class="kb-notice" id="kb-share-draft">{ui.get("share_draft", lang)} '
