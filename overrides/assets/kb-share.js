@@ -225,6 +225,15 @@
       if (covered[where[0] + ":" + where[1]]) { return; }
       found.push({where: where[0], name: where[1], rule: f.rule, hint: false, line: f.line, message: f.message});
     });
+    // A line longer than the loader reads (kb.model.load.MAX_LINE): the first one, as kb check says it.
+    var lines = text.split("\n");
+    for (var i = 0; i < lines.length; i++) {
+      if (lines[i].length > rules.max_line && Array.from(lines[i]).length > rules.max_line) {
+        var at = owner[i] || ["field", "title"];
+        found.push({where: at[0], name: at[1], rule: "long_line", hint: false, line: i + 1, message: message("long_line")});
+        break;
+      }
+    }
     var errors = {};
     found.forEach(function (f) { if (!f.hint) { errors[f.where + ":" + f.name + ":" + f.rule] = true; } });
     var seen = {};

@@ -46,7 +46,8 @@ MESSAGES = (("required", "share_required"), ("required_choice", "share_required_
             ("personal_number", "share_personal_number"), ("phone", "share_phone"), ("left", "share_left"),
             ("ready", "share_ready"), ("copied", "share_copied"), ("copy_failed", "share_copy_failed"),
             ("cleared", "share_cleared"), ("too_long", "share_too_long"), ("too_long_link", "share_too_long_link"),
-            ("blocked", "share_blocked"), ("downloaded", "share_downloaded"), ("github_path", "share_github_path"))
+            ("blocked", "share_blocked"), ("downloaded", "share_downloaded"), ("github_path", "share_github_path"),
+            ("long_line", "share_long_line"))
 
 
 def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: str,

@@ -156,6 +156,7 @@ TEXTS: dict[str, UiText] = {
     "share_rule_phone_by_hand": _text("id", "number", filled_by="browser"),
     "share_rule_house_term": _text("use", "match", filled_by="browser"),
     "share_downloaded": _text(),
+    "share_long_line": _text(),
     "share_github_path": _text(),
     "share_file_label": _text(),
     "share_copy": _text(),

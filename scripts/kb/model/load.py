@@ -324,7 +324,7 @@ def text_problems(name: str, text: str) -> list[Problem]:
             if len(line_text) > MAX_LINE:
                 found.append(Problem(name, number, f"the line is {len(line_text):,} characters long: break it "
                                                    f"into lines of at most {MAX_LINE:,} (pasted data does not "
-                                                   "belong here)"))
+                                                   "belong here)", rule="long_line"))
                 break
     return found
 

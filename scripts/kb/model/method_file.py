@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.model import frontmatter, text
-from kb.model.load import MAX_PATH, NOT_TEXT, Content
+from kb.model.load import MAX_LINE, MAX_PATH, NOT_TEXT, Content
 from kb.model.problems import rel
 from kb.model.schema import Taxonomy
 from kb.model.site import Site
@@ -392,7 +392,7 @@ def rules() -> dict:
             "not_text": NOT_TEXT_PATTERN, "markup": text.MARKUP_PATTERN, "max_path": MAX_PATH, "max_url": MAX_URL,
             "guidance": GUIDANCE, "fiction_numbers": list(FICTION_NUMBERS), "plain_text": PLAIN_TEXT,
             "problem_field": PROBLEM_FIELD, "problem_from": PROBLEM_FROM, "first_sentence": FIRST_SENTENCE,
-            "unlink": UNLINK, "not_plain": NOT_PLAIN,
+            "unlink": UNLINK, "not_plain": NOT_PLAIN, "max_line": MAX_LINE,
             "asked": [name for name in TEXT_FIELDS if name != PROBLEM_FIELD],
             # front-matter lines the form writes from another answer: a problem there is that answer's
             "owner_of": {"owner": "regions", "last_reviewed_on": "title", "type": "title", "status": "title"}}
