@@ -47,7 +47,9 @@ def test_kb_bench_at_scale_reports_every_measure(browser):
     assert measured["ratio"] == pytest.approx(sum(turns) / 2, abs=0.01), "the median of each turn's ratio"
     for lang in ("sv", "en"):
         ours, bare = measured["search_first_result_ms"][lang], measured["bare_search_first_result_ms"][lang]
-        assert ours > 0 and bare > 0 and measured["first_query_gzip_bytes"][lang] > 0
+        assert ours > 0 and bare > 0 and measured["first_search_bytes"][lang] > 0
+        assert measured["pagefind_first_result_ms"][lang] > 0 and measured["pagefind_first_search_bytes"][lang] > 0
+        assert 0 < measured["index_shards"][lang]["manifest_gzip_bytes"] < measured["index_gzip_bytes_" + lang]
         assert 0 < measured["search_ready_to_result_ms"][lang] < ours
     worse = max(measured["search_first_result_ms"][lang] / measured["bare_search_first_result_ms"][lang]
                 for lang in ("sv", "en"))

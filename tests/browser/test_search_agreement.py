@@ -161,7 +161,7 @@ def test_a_search_fetches_only_the_shards_its_query_reads(browser, site_server, 
             search.suggestions(loaded, query)
         context = browser.new_context()
         fetched: list[str] = []
-        context.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+        context.on("request", lambda request, into=fetched: into.append(urlsplit(request.url).path))
         page = context.new_page()
         page.goto(site_server.url(PREFIX[lang]))
         page.focus(".md-search__input")
