@@ -5,15 +5,16 @@ Three searches over the same built corpus: the site's (its sharded index), the t
 from PyPI as the `bench` extra, never part of the site) and serves from the same local
 server. A first search's bytes are the responses the browser fetched for it, the worker
 included, each counted as nginx sends it (deploy/nginx.conf: the build's .gz where there
-is one, else gzip for text types, else as it is). Pagefind's search box is its own UI on a
-page of its own, which loads nothing else: a lighter page than a Material page, so the
-comparison does not favour the site's search.
+is one, else gzip for text types, else as it is). Pagefind's search box is its own UI, put
+on a copy of the site's start page in place of the site's search, so both are measured on
+the same page.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -134,16 +135,19 @@ def measure(harnesses: list[Harness], languages: tuple[str, ...], queries: dict[
 
 # --- Pagefind over the built corpus ------------------------------------------------------
 
-#: Pagefind's own search box, on a page that loads nothing else (its files served locally).
-PAGEFIND_PAGE = """<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>Pagefind</title>
-<link rel="stylesheet" href="/pagefind/pagefind-ui.css"><script src="/pagefind/pagefind-ui.js"></script></head>
-<body><div id="search"></div><script src="/pagefind-bench/start.js"></script></body></html>
-"""
-PAGEFIND_START = 'new PagefindUI({element: "#search", showSubResults: true, debounceTimeoutMs: 0});\n'
-
-
 MISSING = "Pagefind (make setup, which installs pagefind-bin-extended from requirements.lock)"
+
+#: Pagefind's search box, its files served locally from the site's pagefind/ folder.
+PAGEFIND_HEAD = ('<link rel="stylesheet" href="/pagefind/pagefind-ui.css">'
+                 '<script src="/pagefind/pagefind-ui.js"></script>')
+PAGEFIND_BOX = '<div id="pagefind-search"></div>'
+PAGEFIND_START = 'new PagefindUI({element: "#pagefind-search", showSubResults: true, debounceTimeoutMs: 0});\n'
+PAGEFIND_PAGE = "index-pagefind.html"
+
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
+_HOOK = re.compile(r'<script src="[^"]*kb-search-hook\.js"></script>')
+_WORKER = re.compile(r'("search": *")[^"]*(")')
+_BODY = re.compile(r"(<body[^>]*>)")
 
 
 def pagefind_available() -> bool:
@@ -154,24 +158,41 @@ def pagefind_available() -> bool:
     return True
 
 
+def pagefind_page(start_page: str) -> str:
+    """The site's start page with Pagefind's search box instead of the site's search: the
+    same page to load, so the two searches are compared as a reader meets them. The
+    theme's search gets a worker that does nothing, and the page's policy goes (Pagefind
+    compiles WebAssembly, which the site's policy does not allow)."""
+    page = _POLICY.sub("", start_page, count=1)
+    page = _HOOK.sub("", page, count=1)
+    page = _WORKER.sub(r"\g<1>/pagefind-bench/idle.js\g<2>", page, count=1)
+    page = page.replace("</head>", PAGEFIND_HEAD + "</head>", 1)
+    page = _BODY.sub(r"\g<1>" + PAGEFIND_BOX, page, count=1)
+    return page.replace("</body>", '<script src="/pagefind-bench/start.js"></script></body>', 1)
+
+
 def pagefind_harness(site_dir: Path, languages: tuple[str, ...]) -> Harness:
     """Index the built site with Pagefind (its content, `article`, as Material marks it) and
-    write its search page per language beside the site; returns how to search it."""
+    write each language's start page with Pagefind's box beside it; returns how to search it."""
     if not pagefind_available():
         raise RuntimeError(f"Pagefind is not installed: {MISSING}")
-    out = site_dir / "pagefind"
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "pagefind_bin_extended", "--site", str(site_dir),
                            "--root-selector", "article"], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"Pagefind failed on the benchmark corpus: {done.stderr[-2000:]}")
-    pages = site_dir / "pagefind-bench"
-    pages.mkdir(exist_ok=True)
-    (pages / "start.js").write_text(PAGEFIND_START, encoding="utf-8")
+    scripts = site_dir / "pagefind-bench"
+    scripts.mkdir(exist_ok=True)
+    (scripts / "start.js").write_text(PAGEFIND_START, encoding="utf-8")
+    (scripts / "idle.js").write_text("", encoding="utf-8")
+    pages = {}
     for lang in languages:
-        (pages / f"{lang}.html").write_text(PAGEFIND_PAGE.format(lang=lang), encoding="utf-8")
-    return Harness("pagefind", site_dir, {lang: f"/pagefind-bench/{lang}.html" for lang in languages},
-                   ".pagefind-ui__search-input", ".pagefind-ui__result-link", "input", ("pagefind/",))
+        folder = "" if lang == languages[0] else f"{lang}/"
+        start = (site_dir / folder / "index.html").read_text(encoding="utf-8")
+        (site_dir / folder / PAGEFIND_PAGE).write_text(pagefind_page(start), encoding="utf-8")
+        pages[lang] = f"/{folder}{PAGEFIND_PAGE}"
+    return Harness("pagefind", site_dir, pages, ".pagefind-ui__search-input", ".pagefind-ui__result-link", "input",
+                   ("pagefind/",))
 
 
 # --- the index on disk -------------------------------------------------------------------
