@@ -10,7 +10,7 @@ weights, the fields, every term in order (lunr's TokenSet finds a word's stem, p
 typos among them), where each page's entries start, and how the shards are cut. The shards,
 in SHARDS beside it, hold the rest, fetched only when a query reads them:
 
-- `t<n>.json`, the postings of consecutive terms (about TERM_SHARD_BYTES each): for each
+- `t<n>.json`, the postings of consecutive terms (at most TERM_SHARD_BYTES, or one term's): for each
   term, the word of the site it stands for ("Did you mean …?") and, field by field, the
   entries that hold it with its weight there;
 - `d<n>.json`, DOCS_PER_SHARD consecutive entries: what a result shows (see pack_docs).
@@ -44,8 +44,8 @@ DATA = "lunr_index.json"
 #: The shards' folder, beside the manifest.
 SHARDS = "shards"
 
-#: A term shard is closed once its text reaches this many bytes (a term is never split):
-#: small enough that a query's few terms fetch little, big enough not to cost a request each.
+#: A term shard holds consecutive terms up to this many bytes, or one term that alone has
+#: more (a word on every page): a rare word never brings a common one's postings along.
 TERM_SHARD_BYTES = 8_000
 
 #: Entries per entry shard: a result list of ten pages touches a few of them.
@@ -88,13 +88,16 @@ def shard(serialized: dict, docs: list[dict], words: dict[str, str | None]) -> t
                 flat += (doc - previous, at[weight])
                 previous = doc
             posting += (table, flat)
+        own = len(dumps(posting))
+        if current and size + own > TERM_SHARD_BYTES:
+            shards[f"t{len(starts) - 1}.json"] = current
+            current, size = [], 0
         if not current:
             starts.append(number)
         current.append(posting)
-        size += len(dumps(posting))
-        if size >= TERM_SHARD_BYTES or number == len(terms) - 1:
-            shards[f"t{len(starts) - 1}.json"] = current
-            current, size = [], 0
+        size += own
+    if current:
+        shards[f"t{len(starts) - 1}.json"] = current
     for first in range(0, len(docs), DOCS_PER_SHARD):
         shards[f"d{first // DOCS_PER_SHARD}.json"] = pack_docs(docs[first:first + DOCS_PER_SHARD])
     pages, previous, last = [], None, 0
