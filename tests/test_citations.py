@@ -19,6 +19,7 @@ import pytest
 from conftest import FIXTURES, ROOT, add_page, assert_clean_run, kb, make_site, mkdocs_build
 from kb import checks
 from kb.build import citations as rendering
+from kb.build import search_file
 from kb.build.listings import Deferred
 from kb.checks import citations, register, uncited
 from kb.model.schema import PlainLabels, SourceEntry
@@ -241,9 +242,9 @@ def test_the_heading_is_in_the_table_of_contents_and_the_list_out_of_search(buil
     toc = page[page.index('data-md-component="toc"'):]
     assert re.search(r'href="#kallor"[^>]*>\s*<span class="md-ellipsis">\s*Källor', toc), "Källor in the TOC"
     for lang, anchor in (("", "#kallor"), ("en/", "#sources")):
-        index = json.loads((built / lang / "search" / "lunr_index.json").read_text(encoding="utf-8"))
-        assert not [doc for doc in index["docs"] if doc[0].endswith(anchor)], "the list of sources is not searched"
-        assert any(doc[1] in ("Hänvisningar", "Citations") for doc in index["docs"]), "the page itself is"
+        docs = search_file.read(built / lang / "search" / "search_index.json").all_docs()
+        assert not [doc for doc in docs if doc["location"].endswith(anchor)], "the list of sources is not searched"
+        assert any(doc["title"] in ("Hänvisningar", "Citations") for doc in docs), "the page itself is"
 
 
 def test_every_text_from_the_register_is_escaped(content):

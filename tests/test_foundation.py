@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, add_page, assert_clean_run, make_serve, make_site, mkdocs_build
 from kb.build import watch
-from kb.build.search_file import unpack_docs
+from kb.build.search_file import Sharded
 from kb.build.session import CompiledTemplates
 
 
@@ -101,8 +101,9 @@ def test_make_serve_answers_within_a_minute():
     """...and its search index holds each section once (the theme's index handed each twice)."""
     with make_serve(ROOT) as fetch:
         assert "114 14" in fetch("/", within=60), "make serve did not answer with the start page within a minute"
-        index = json.loads(fetch("/search/lunr_index.json"))
-    locations = [doc["location"] for doc in unpack_docs(index["docs"])]
+        index = Sharded(json.loads(fetch("/search/lunr_index.json")),
+                        lambda name: json.loads(fetch(f"/search/shards/{name}")))
+        locations = [doc["location"] for doc in index.all_docs()]
     assert len(locations) == len(set(locations)) > 100
 
 

@@ -35,22 +35,17 @@ def _found(site, lang: str, query: str) -> list[str]:
 def _terms(site, lang: str, location: str, field: str) -> set[str]:
     """The index's terms of one entry's field, read back from the shipped file."""
     stored = search_file.read(_index_file(site, lang))
-    number = [doc["location"] for doc in search_file.unpack_docs(stored["docs"])].index(location)
-    flat, terms, found, term = stored["vectors"][field][number], stored["terms"], set(), 0
-    for at in range(0, len(flat), 2):
-        term += flat[at]
-        found.add(terms[term])
-    return found
+    return stored.entry_terms([doc["location"] for doc in stored.all_docs()].index(location), field)
 
 
 def test_one_index_per_language_with_its_own_pipeline(built_site):
     swedish, english = (search_file.read(_index_file(built_site, lang)) for lang in ("sv", "en"))
-    assert (swedish["stemmer"], english["stemmer"]) == ("stemmer-sv", "stemmer")
-    assert "och" in swedish["stop_words"] and "the" in english["stop_words"]
+    assert (swedish.manifest["stemmer"], english.manifest["stemmer"]) == ("stemmer-sv", "stemmer")
+    assert "och" in swedish.manifest["stop_words"] and "the" in english.manifest["stop_words"]
     config = json.loads(_index_file(built_site, "sv").read_text(encoding="utf-8"))["config"]
     assert config["lang"] == ["sv"] and config["kb"] == {"format": search_file.FORMAT,
                                                          "href": "../search/" + search_file.DATA}
-    sv_docs, en_docs = (search_file.unpack_docs(data["docs"]) for data in (swedish, english))
+    sv_docs, en_docs = (data.all_docs() for data in (swedish, english))
     assert not any(d["location"].startswith("en/") for d in sv_docs)
     titles_sv, titles_en = {d["title"] for d in sv_docs}, {d["title"] for d in en_docs}
     assert "Vilken region tillhör mitt län?" in titles_sv and "Vilken region tillhör mitt län?" not in titles_en
@@ -83,12 +78,8 @@ def test_a_typo_finds_the_page_but_below_the_exact_word():
 
 def _made(docs: list[dict], language: search_words.Language, query: dict | None = None) -> search.Loaded:
     """An index made of `docs` as the build makes one, loaded as `kb search` loads it."""
-    from lunr.index import Index
-
-    data = json.loads(json.dumps(search_index.language_data(docs, language, query or search_words.QUERY)))
-    words = {term: word or term for term, word in zip(data["terms"], data["words"], strict=True) if word is not None}
-    return search.Loaded(Index.load(search_file.expand(data)), search_file.unpack_docs(data["docs"]), language,
-                         data["query"], words)
+    manifest, shards = json.loads(json.dumps(search_index.language_data(docs, language, query or search_words.QUERY)))
+    return search.loaded(search_file.Sharded(manifest, shards.__getitem__), language)
 
 
 def test_a_query_only_one_letter_from_a_short_word_finds_nothing_and_suggests_it():
@@ -150,7 +141,7 @@ def test_generated_listings_are_in_the_index_of_the_page_that_shows_them(built_s
     readers see them; a method is still found first by its own page."""
     method = next(p for p in content.valid_pages() if p.meta.type == "method" and p.lang == "sv")
     own = method.key.removesuffix(".md") + "/"
-    docs = search_file.unpack_docs(search_file.read(_index_file(built_site, "sv"))["docs"])
+    docs = search_file.read(_index_file(built_site, "sv")).all_docs()
     sections = [doc["location"] for doc in docs if doc["location"].startswith("metoder/#omrade-")]
     listed = set().union(*(_terms(built_site, "sv", section, "text") for section in sections))
     assert sections and set(search_words.language(ROOT, "sv").terms(method.meta.title)) <= listed
@@ -172,7 +163,7 @@ def test_method_facts_and_statute_boxes_are_searchable_but_results_show_the_page
     swedish = search_words.language(ROOT, "sv")
     statute = _terms(built_site, "sv", "lagstiftning/kop-av-sexuell-handling/", "text")
     assert {swedish.stem(w) for w in ("lagrum", "brottsbalken", "1962", "700", "officiell")} <= statute
-    shown = {d["location"]: d for d in search_file.unpack_docs(search_file.read(_index_file(built_site, "en"))["docs"])}
+    shown = {d["location"]: d for d in search_file.read(_index_file(built_site, "en")).all_docs()}
     assert shown["metoder/gemensamma/lokal-handlingsplan/"]["text"].startswith("<p>This is a general description")
     assert len(shown["metoder/gemensamma/lokal-handlingsplan/"]["text"]) <= search_index.TEASER + len("<p></p> …")
     page = (built_site / "en" / "metoder" / "gemensamma" / "lokal-handlingsplan" / "index.html").read_text("utf-8")

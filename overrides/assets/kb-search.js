@@ -5,6 +5,8 @@
 // it inside the box, where the theme's arrow keys go through its links. Where the words
 // typed are on no page but one letter away from some, it offers those ("Did you mean …?",
 // from the worker's answer, told by assets/kb-search-hook.js); choosing one searches it.
+// An answer lists the best pages only (the worker fetches their texts alone); the count
+// above the list says how many pages match in all.
 (function () {
   "use strict";
   var none = document.querySelector("[data-kb-search-none]");
@@ -15,7 +17,9 @@
   var home = none.parentNode, spot = none.nextSibling;
   var meta = result.firstElementChild;
   var list = result.lastElementChild;
-  var nothing = (JSON.parse(settings.textContent).translations || {})["search.result.none"];
+  var translations = JSON.parse(settings.textContent).translations || {};
+  var nothing = translations["search.result.none"], many = translations["search.result.other"];
+  var total = 0, listed = 0;  // of the last answer: how many pages match, how many it lists
   var suggest = none.querySelector("[data-kb-search-suggest]");
   var words = suggest ? suggest.querySelector("span") : null;
   function update() {
@@ -26,6 +30,8 @@
       home.insertBefore(none, spot);
     }
     none.hidden = !shown;
+    var count = many && total > listed && list.children.length ? many.replace("#", String(total)) : null;
+    if (count && meta.textContent !== count) { meta.textContent = count; }
   }
   function search(word) {
     input.value = word;
@@ -34,6 +40,8 @@
   }
   document.addEventListener("kb-search-answer", function (event) {
     var found = (event.detail && event.detail.kb_suggestions) || [];
+    total = (event.detail && event.detail.kb_total) || 0;
+    listed = event.detail && event.detail.items ? event.detail.items.length : 0;
     if (!words) { return; }
     words.textContent = "";
     found.forEach(function (word, number) {

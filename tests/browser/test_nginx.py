@@ -109,17 +109,19 @@ def test_gzip_and_caching_of_fingerprinted_assets(nginx, built_site):
 
 
 def test_the_search_index_is_sent_as_the_build_compressed_it(nginx, built_site):
-    """Every page load fetches its language's index: nginx sends the build's .gz of it
-    (gzip_static, with a length) rather than compressing it again for each request."""
+    """Every page load fetches its language's manifest, and a search the shards it reads:
+    nginx sends the build's .gz of each (gzip_static, with a length) rather than
+    compressing it again for each request."""
     for prefix in ("", "en/"):
-        index = built_site / prefix / "search" / "lunr_index.json"
-        zipped = index.with_name("lunr_index.json.gz").read_bytes()
-        assert gzip.decompress(zipped) == index.read_bytes(), "the .gz holds the same index"
-        status, headers, body = fetch(f"{nginx}/{prefix}search/lunr_index.json", **{"Accept-Encoding": "gzip"})
-        assert status == 200 and headers["Content-Encoding"] == "gzip"
-        assert body == zipped and headers["Content-Length"] == str(len(zipped)), "the build's file, as it is"
-        status, headers, body = fetch(f"{nginx}/{prefix}search/lunr_index.json")
-        assert status == 200 and headers["Content-Encoding"] is None and body == index.read_bytes()
+        for name in ("lunr_index.json", "shards/t0.json", "shards/d0.json"):
+            index = built_site / prefix / "search" / name
+            zipped = index.with_name(index.name + ".gz").read_bytes()
+            assert gzip.decompress(zipped) == index.read_bytes(), "the .gz holds the same file"
+            status, headers, body = fetch(f"{nginx}/{prefix}search/{name}", **{"Accept-Encoding": "gzip"})
+            assert status == 200 and headers["Content-Encoding"] == "gzip"
+            assert body == zipped and headers["Content-Length"] == str(len(zipped)), "the build's file, as it is"
+            status, headers, body = fetch(f"{nginx}/{prefix}search/{name}")
+            assert status == 200 and headers["Content-Encoding"] is None and body == index.read_bytes()
 
 
 def test_no_csp_violation_on_any_kind_of_page(page, nginx):

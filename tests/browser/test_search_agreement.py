@@ -135,7 +135,7 @@ def test_the_browser_stems_every_word_as_the_build_does(page, site_server, built
     for lang in PREFIX:
         stored = search_file.read(search.index_file(built_site, "sv", lang))
         words = set()
-        for doc in search_file.unpack_docs(stored["docs"]):
+        for doc in stored.all_docs():
             words.update(search_words.words(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])))
         words.update(w for c in CASES if c["lang"] == lang for w in search_words.words(c["query"]))
         letters = "abcdefghijklmnoprstuvyåäöeaeiou" if lang == "sv" else "abcdefghijklmnopqrstuvwxyzaeiouy"
@@ -144,6 +144,34 @@ def test_the_browser_stems_every_word_as_the_build_does(page, site_server, built
         words = sorted(words)
         language = search_words.language(ROOT, lang)
         theirs = page.evaluate("([name, words]) => words.map((w) => lunr.Pipeline.registeredFunctions[name]"
-                               "(new lunr.Token(w)).toString())", [stored["stemmer"], words])
+                               "(new lunr.Token(w)).toString())", [stored.manifest["stemmer"], words])
         differ = [(w, language.stem(w), t) for w, t in zip(words, theirs, strict=True) if language.stem(w) != t]
         assert len(words) > 3000 and differ == [], differ[:10]
+
+
+def test_a_search_fetches_only_the_shards_its_query_reads(browser, site_server, built_site):
+    """Issue 32: the worker fetches its language's manifest as it starts and, for a query,
+    exactly the shards `kb search` reads to answer it (the terms' postings, the listed
+    pages' texts; for a typo the postings of the words it may mean), never the whole
+    index; and the box lists the pages `kb search` finds."""
+    for lang, query in (("sv", "barnen"), ("en", "reflection period"), ("sv", "hjäpl")):
+        loaded = search.build_index(search.index_file(built_site, "sv", lang), ROOT, lang)
+        expected = [PREFIX[lang] + hit.location for hit in search.search(loaded, query)]
+        if not expected:
+            search.suggestions(loaded, query)
+        context = browser.new_context()
+        fetched: list[str] = []
+        context.on("request", lambda request, into=fetched: into.append(urlsplit(request.url).path))
+        page = context.new_page()
+        page.goto(site_server.url(PREFIX[lang]))
+        page.focus(".md-search__input")
+        shown = page.evaluate(ASK, query)
+        context.close()
+        folder = PREFIX[lang] + "search/"
+        shards = sorted(path.removeprefix(folder + search_file.SHARDS + "/") for path in fetched
+                        if path.startswith(folder + search_file.SHARDS + "/"))
+        assert folder + search_file.DATA in fetched, fetched
+        assert shards == sorted(loaded.index.fetched), (query, shards, loaded.index.fetched)
+        everything = list((built_site / folder.lstrip("/") / search_file.SHARDS).glob("*.json"))
+        assert 0 < len(shards) < len(everything) / 2, (query, len(shards), len(everything))
+        assert _pages(shown) == expected, (query, shown, expected)

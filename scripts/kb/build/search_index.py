@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import json
 import multiprocessing
 import posixpath
 import re
@@ -186,17 +185,17 @@ def build_index(docs: list[dict], language: search_words.Language, query: dict |
     return builder.build(), shown_as
 
 
-def language_data(docs: list[dict], language: search_words.Language, query: dict) -> dict:
-    """One language's index as kb.build.search_file.DATA holds it."""
+def language_data(docs: list[dict], language: search_words.Language, query: dict) -> tuple[dict, dict[str, object]]:
+    """One language's manifest and shards, as kb.build.search_file writes them."""
+    docs = search_file.order(docs)
     index, shown_as = build_index(docs, language, query)
     shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
-    stored = search_file.compact(index.serialize(), len(docs))
     # the word each term stands for, for "Did you mean …?": "" when it is the term itself, None
     # when it stands for no word of the site (a compound's part less an ending, say)
-    stored["words"] = [None if term not in shown_as else "" if shown_as[term] == term else shown_as[term]
-                       for term in stored["terms"]]
+    words = {term: "" if word == term else word for term, word in shown_as.items()}
+    manifest, shards = search_file.shard(index.serialize(), shown, words)
     return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
-            "query": query, **stored, "docs": search_file.pack_docs(shown)}
+            "query": query, **manifest}, shards
 
 
 def index_href(prefix: str) -> str:
@@ -206,21 +205,28 @@ def index_href(prefix: str) -> str:
                              posixpath.dirname(search_worker.TARGET))
 
 
-def write_language(folder: Path, prefix: str, config: dict, data: dict, lang: str, inline_script: bool) -> list[Path]:
-    """A language's search_index.json, which names DATA for the worker, and DATA beside it;
-    for the offline edition (inline_script) search_index.json and .js that hold DATA."""
+def write_language(folder: Path, prefix: str, config: dict, data: tuple[dict, dict[str, object]], lang: str,
+                   inline_script: bool) -> list[Path]:
+    """A language's search_index.json, which names the manifest for the worker, and the
+    manifest and its shards beside it, each also gzipped; for the offline edition
+    (inline_script) search_index.json and .js that hold them all."""
+    manifest, shards = data
     index_file = folder / prefix / compat.SEARCH_INDEX
     if inline_script:
-        return compat.write_search_index(index_file, dict(config, kb=data), [], lang, inline_script)
-    data_file = index_file.parent / search_file.DATA
-    data_file.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    data_file.write_bytes(text)
-    # deploy/nginx.conf serves this (gzip_static) instead of compressing 2 MB on every request
-    zipped = data_file.with_name(data_file.name + ".gz")
-    zipped.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+        return compat.write_search_index(index_file, dict(config, kb=dict(manifest, shards=shards)), [], lang,
+                                         inline_script)
+    written = []
+    for path, value in ((index_file.parent / search_file.DATA, manifest),
+                        *((index_file.parent / search_file.SHARDS / name, shard) for name, shard in shards.items())):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = search_file.dumps(value)
+        path.write_bytes(text)
+        # deploy/nginx.conf serves these (gzip_static) instead of compressing them on every request
+        zipped = path.with_name(path.name + ".gz")
+        zipped.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+        written += [path, zipped]
     kb = {"format": search_file.FORMAT, "href": index_href(prefix)}
-    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), data_file, zipped]
+    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), *written]
 
 
 def split_index(site_dir: Path, content: Content, inline_script: bool = False) -> list[Path]:

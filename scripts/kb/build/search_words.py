@@ -2,7 +2,7 @@
 
 One definition for the build's index, `kb search` and the reader's browser: the worker
 (overrides/assets/kb-search-worker.js) does each step of `words`, `query_words` and the
-stemming the same way, with the stop words and the stemmer's name the index file carries.
+stemming the same way, with the stop words and the stemmer's name the index's manifest carries.
 A language with its own stop-word list in data/search/ (Swedish) gets the Snowball stemmer
 lunr.py registers under lunr-languages' name (`stemmer-sv`, the same algorithm as the
 browser's lunr.sv); any other language lunr's own English pipeline (its stop words and
@@ -180,7 +180,7 @@ def _snowball(name: str) -> Callable[[str], str]:
     return lambda word: str(function(Token(word), 0, []))
 
 
-#: How a query is searched, written into the index file so that `kb search` and the worker
+#: How a query is searched, written into the index's manifest so that `kb search` and the worker
 #: read the same numbers: the boost of a word's stem (exact), of the stems of the word cut
 #: short by one to `cut_most` letters, leaving at least `cut_leaves` (cut), of the word as
 #: typed so far as a prefix (prefix), and of a stem one letter away, for words of

@@ -1,8 +1,8 @@
 """The search worker the site ships, put together by the build from pinned npm packages.
 
 lunr.js 2.3.9 and lunr-languages (package-lock.json; never a CDN), then the project's
-worker (overrides/assets/kb-search-worker.js), which loads the index file with
-lunr.Index.load and answers the theme's search box. One file, so that a real Worker and
+worker (overrides/assets/kb-search-worker.js), which reads the index's manifest and the
+shards a query needs (kb.build.search_file) and answers the theme's search box. One file, so that a real Worker and
 the offline edition's iframe-worker (file://) run it alike. MkDocs copies the project's
 worker into the site as it is; the build then writes the whole worker over it. (In
 `make serve`, an edit of the worker's source shows at the next start, as search does.)

@@ -28,11 +28,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from kb.build import search_file, search_worker
+from kb.build import search_worker
 from kb.model import translations
 from kb.model.load import load
 from kb.model.site import load_site
-from kb.tools import browser, lighthouse, nginx, scaffold
+from kb.tools import bench_search, browser, lighthouse, nginx, scaffold
 
 #: At scale, each query is asked this many times on each build: a single page load on a
 #: shared machine varies by a fifth.
@@ -145,6 +145,8 @@ def missing_tools(root: Path) -> list[str]:
         missing.append("nginx (apt-get install nginx)")
     if not lighthouse.program(root).exists():
         missing.append("Lighthouse (make setup, which runs npm ci)")
+    if not bench_search.pagefind_available():
+        missing.append(bench_search.MISSING)
     return missing
 
 
@@ -343,17 +345,17 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         build_s, bare_s = statistics.median(builds), statistics.median(bare_builds)
         html = [p for p in out.rglob("*.html")]
-        # A language's index is what its first search fetches: search_index.json and the index beside it.
-        index = {lang: [(out / ("" if lang == "sv" else lang) / "search" / name).read_bytes()
-                        for name in ("search_index.json", search_file.DATA)] for lang in ("sv", "en")}
-        zipped = {lang: sum(len(gzip.compress(part, mtime=0)) for part in parts) for lang, parts in index.items()}
+        index = {lang: bench_search.index_sizes(out, "" if lang == "sv" else lang) for lang in ("sv", "en")}
         if progress:
             print("  searches, the site's and the bare build's (the theme's own search) in turn:", file=sys.stderr)
         first_result, bare_first = search_latency([out, Path(scratch) / "bare"], ("sv", "en"), progress,
                                                   SEARCH_ROUNDS)
         ours = {lang: v["load_to_first_result_ms"] for lang, v in first_result.items()}
         bare = {lang: v["load_to_first_result_ms"] for lang, v in bare_first.items()}
-        worker = gzip.compress((out / search_worker.TARGET).read_bytes(), mtime=0)
+        # a first search's bytes as the browser fetched them, and Pagefind over the same corpus, in turns
+        ours_again, pagefind = bench_search.measure(
+            [bench_search.site_harness("site", out, ("sv", "en"), search_worker.TARGET),
+             bench_search.pagefind_harness(out, ("sv", "en"))], ("sv", "en"), QUERIES, SEARCH_ROUNDS, progress)
         bare_index = (Path(scratch) / "bare" / "search" / "search_index.json").read_bytes()
         phone = lighthouse_performance(root, out, ("sv", "en"), lighthouse_pages, progress)
         reload_s = serve_reload(corpus, env)
@@ -369,12 +371,17 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
             "bare_build_runs_s": [round(x, 2) for x in bare_builds],
             "check_s": round(check_s, 2),
             "bytes_per_page": round(sum(p.stat().st_size for p in html) / len(html)),
-            "index_bytes_sv": sum(len(part) for part in index["sv"]),
-            "index_bytes_en": sum(len(part) for part in index["en"]),
-            "index_gzip_bytes_sv": zipped["sv"],
-            "index_gzip_bytes_en": zipped["en"],
+            "index_bytes_sv": index["sv"]["bytes"],
+            "index_bytes_en": index["en"]["bytes"],
+            "index_gzip_bytes_sv": index["sv"]["gzip_bytes"],
+            "index_gzip_bytes_en": index["en"]["gzip_bytes"],
+            "index_shards": index,
             "peak_rss_mb": round(peak_kb / 1024, 1),
-            "first_query_gzip_bytes": {lang: zipped[lang] + len(worker) for lang in index},
+            "first_search_bytes": {lang: v["first_search_bytes"] for lang, v in ours_again.items()},
+            "pagefind_first_result_ms": {lang: v["first_result_ms"] for lang, v in pagefind.items()},
+            "pagefind_first_search_bytes": {lang: v["first_search_bytes"] for lang, v in pagefind.items()},
+            "search_to_pagefind": round(max(ours_again[lang]["first_result_ms"] / pagefind[lang]["first_result_ms"]
+                                            for lang in pagefind), 3),
             "bare_index_gzip_bytes": len(gzip.compress(bare_index, mtime=0)),
             "search_first_result_ms": ours,
             "search_ready_to_result_ms": {lang: v["ready_to_first_result_ms"] for lang, v in first_result.items()},
