@@ -25,8 +25,8 @@ _IDS = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe", "æ": "ae", "ø": "oe"
 
 def index_key(content: Content) -> str | None:
     """The page that holds the A–Ö index (generated: index), if the site has one."""
-    return next((p.key for p in content.valid_pages()
-                 if p.meta.generated == "index" and p.lang == content.site.default_language), None)
+    page = content.generated("index")
+    return page.key if page else None
 
 
 def index_path(content: Content, lang: str, directory_urls: bool = True) -> str | None:
