@@ -85,6 +85,17 @@ def version_problems() -> list[str]:
 #: The priority of the hook that runs after static-i18n has built every language and
 #: written the combined search index (static-i18n 1.3.1 uses -100).
 after_every_language = event_priority(-200)
+#: After static-i18n has chosen each language's files (its on_files runs at -100): a page
+#: made in memory has no file on disk for it to pick in one language or the other.
+after_language_files = event_priority(-150)
+
+
+def generated_page(config, src_uri: str, markdown: str):
+    """A page MkDocs builds from Markdown made in memory (MkDocs 1.6's File.generated), kept
+    out of the navigation as the methods are."""
+    from mkdocs.structure.files import File, InclusionLevel
+
+    return File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
 
 
 def build_language(config, default_language: str) -> str:
