@@ -100,6 +100,7 @@ TEXTS: dict[str, UiText] = {
     "changes_added": _text(),
     "changes_changed": _text(),
     "changes_none": _text(),
+    "changes_older": _text("count"),
     "feed_title": _text(),
     "search_dialog": _text(),
     "search_submit": _text(),
