@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from browser.test_accessibility import PHONE, axe_violations
 from kb.build import catalogue
 from kb.tools.browser import SiteServer
 
@@ -55,3 +56,20 @@ def test_the_filters_list_every_matching_method_of_the_whole_catalogue(page, lar
     page.locator('select[data-filter="focus_areas"]').select_option("")
     assert page.locator(".kb-by-region").is_visible() and not page.locator(".kb-filter-results").is_visible()
     assert str(total) in page.locator(".kb-filter-count").inner_text()
+
+
+@pytest.mark.parametrize("prefix", ["/", "/en/"])
+def test_the_split_catalogue_has_no_wcag_violations(browser, large_server, prefix):
+    """The start page of links, with the filters' results shown, and a listing page, on a phone."""
+    context = browser.new_context(bypass_csp=True, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(large_server.url(f"{prefix}metoder/"))
+        assert axe_violations(page) == []
+        page.locator('select[data-filter="regions"]').select_option("syd")
+        page.locator(".kb-filter-results > li").first.wait_for()
+        assert axe_violations(page) == []
+        page.goto(large_server.url(f"{prefix}metoder/{catalogue.FOLDER}/region-syd/"))
+        assert axe_violations(page) == []
+    finally:
+        context.close()
