@@ -397,7 +397,24 @@
     setTimeout(function () { URL.revokeObjectURL(address); }, 1000);
   });
 
-  restore();
-  root.hidden = false;
-  update(false);
+  function start() {
+    restore();
+    root.hidden = false;
+    update(false);
+  }
+  // What is taken is a file of its own beside the catalogue (it grows with every method):
+  // the form appears once it is read, or without it if it cannot be (the offline edition).
+  spec.taken.titles = spec.taken.titles || [];
+  spec.taken.paths = spec.taken.paths || [];
+  if (spec.taken.href) {
+    fetch(spec.taken.href).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(function (taken) {
+      spec.taken.titles = taken.titles;
+      spec.taken.paths = taken.paths;
+    }, function () { /* kb check still refuses a title or path taken */ }).then(start);
+  } else {
+    start();
+  }
 })();

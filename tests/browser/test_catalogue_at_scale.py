@@ -73,3 +73,18 @@ def test_the_split_catalogue_has_no_wcag_violations(browser, large_server, prefi
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_the_share_form_knows_every_title_taken_without_carrying_them(page, large_server, large_catalogue):
+    """The titles and paths already taken are read from the file beside the catalogue, so
+    the share page stays small; a title of any method is still refused as the reader types."""
+    facets = json.loads((large_catalogue / "metoder" / catalogue.FOLDER / catalogue.FACETS).read_text("utf-8"))
+    title = facets["methods"][-1][0]
+    share = (large_catalogue / "metoder" / "dela" / "index.html").read_text(encoding="utf-8")
+    assert title not in share
+    page.goto(large_server.url("/metoder/dela/"))
+    page.locator("#kb-method-form").wait_for()
+    page.focus("#kb-field-title")
+    page.keyboard.type(title)
+    page.keyboard.press("Tab")
+    assert page.text_content("#kb-field-title-problem").startswith("En annan sida har redan det namnet")

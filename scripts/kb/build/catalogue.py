@@ -21,7 +21,7 @@ import posixpath
 from dataclasses import dataclass
 
 from kb.build.listings import Deferred, methods, page_title, url_of
-from kb.model import text
+from kb.model import method_file, text
 from kb.model.load import Content, PageFile
 
 #: Methods per listing page: about 40 kB of HTML beside the theme's own, so a page stays
@@ -33,6 +33,9 @@ START_LIMIT = 60
 FOLDER = "katalog"
 #: The facet index's file name, in FOLDER, one per language.
 FACETS = "metoder.json"
+#: The titles and paths a new method may not take (the share page's form reads it), in FOLDER:
+#: as many as the site has methods, so not in the form's page.
+TAKEN = "tagna.json"
 #: The listing of the methods no region reported (author: editors).
 EDITORS = "redaktionen"
 #: The filters: a method's field, the filter's label (data/ui.yml), the taxonomy it takes values from.
@@ -244,3 +247,10 @@ def facets(content: Content, start: PageFile, lang: str, directory_urls: bool = 
 def facets_path(start: PageFile) -> str:
     """Where the facet index goes, from a language's root: in the listing pages' folder."""
     return posixpath.join(posixpath.dirname(start.key), FOLDER, FACETS)
+
+
+def taken(content: Content) -> str:
+    """The share form's list of what is taken (method_file.Taken), as compact JSON."""
+    found = method_file.Taken.of(content, content.site.default_language)
+    return json.dumps({"titles": sorted(found.titles), "paths": sorted(found.paths)}, ensure_ascii=False,
+                      separators=(",", ":"))

@@ -254,12 +254,14 @@ class BuildSession:
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def _write_facets(self, content: Content, lang: str, start_html: Path, directory_urls: bool) -> None:
-        """The filters' facet index, beside the catalogue's start page as it is written."""
+        """The filters' facet index, and the share form's list of what is taken, beside the
+        catalogue's start page as it is written."""
         target = start_html.parent / catalogue.FOLDER / catalogue.FACETS
         target.parent.mkdir(parents=True, exist_ok=True)
         start = catalogue.start_page(content)
         target.write_text(catalogue.facets(content, start, lang, directory_urls, self.options.include_drafts),
                           encoding="utf-8")
+        (target.parent / catalogue.TAKEN).write_text(catalogue.taken(content), encoding="utf-8")
 
     def post_template(self, output: str, template_name: str, config) -> str:
         """static-i18n writes one 404 page, the last language's, over the others: keep the
