@@ -136,3 +136,13 @@ def test_the_catalogue_folder_is_the_builds_own(tmp_path):
     from kb.model.site import generated_path, load_site
 
     assert generated_path(load_site(ROOT), "metoder/katalog/omrade-x/index.md") == "metoder/katalog/"
+
+
+def test_a_focus_area_page_links_its_methods_in_the_catalogue(large_catalogue):
+    """Beyond START_LIMIT a focus area's page links the catalogue's page for the area instead
+    of naming every method (it would grow with the site)."""
+    area = "insatsomraden/samordning/"
+    found = _links(large_catalogue, area)
+    targets = {_resolve(area, href) for href in found.links}
+    assert f"metoder/{catalogue.FOLDER}/omrade-samordning/" in targets
+    assert not any("/metod-" in (target or "") for target in targets)

@@ -254,3 +254,14 @@ def taken(content: Content) -> str:
     found = method_file.Taken.of(content, content.site.default_language)
     return json.dumps({"titles": sorted(found.titles), "paths": sorted(found.paths)}, ensure_ascii=False,
                       separators=(",", ":"))
+
+
+def area_link(content: Content, from_key: str, area: str, count: int, lang: str, directory_urls: bool = True,
+              include_drafts: bool = False) -> str | None:
+    """A link to the first of the catalogue's pages for a focus area, with its number of
+    methods, for the focus area's own page; None while the start page lists every method."""
+    start = start_page(content)
+    if start is None or len(methods(content, include_drafts)) <= START_LIMIT:
+        return None
+    href = url_of(from_key, listing_key(start, Listing("omrade", area, 1, 1, ())), directory_urls)
+    return f'<a href="{href}">{content.ui.get("catalogue_methods", lang, count=count)}</a>'

@@ -109,8 +109,16 @@ def focus_area_listing(content: Content, page: PageFile, lang: str, deferred: De
         return f"\n\n{_words(ui.get('listing_empty', lang))}\n"
     out = ["", "", _words(ui.get("listing_intro", lang))]
     for page_type in sorted(groups, key=lambda t: LISTING_ORDER.index(t) if t in LISTING_ORDER else 99):
+        pages = groups[page_type]
+        if page_type == "method":
+            from kb.build import catalogue  # it builds on this module
+
+            link = catalogue.area_link(content, page.key, area, len(pages), lang, directory_urls, include_drafts)
+            if link:  # the catalogue's pages list them: a page naming each would grow with the site
+                out += ["", f"**{_words(ui.get('type_method', lang))}**", deferred.place(f"<p>{link}</p>")]
+                continue
         items = "".join(f'<li><a href="{target}">{e(title)}</a></li>'
-                        for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0])))
+                        for title, target in sorted(pages, key=lambda x: sort_key(x[0])))
         out += ["", f"**{_words(ui.get('type_' + page_type, lang))}**", deferred.place(f"<ul>{items}</ul>")]
     return "\n".join(out) + "\n"
 
