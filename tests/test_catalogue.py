@@ -146,3 +146,16 @@ def test_a_focus_area_page_links_its_methods_in_the_catalogue(large_catalogue):
     targets = {_resolve(area, href) for href in found.links}
     assert f"metoder/{catalogue.FOLDER}/omrade-samordning/" in targets
     assert not any("/metod-" in (target or "") for target in targets)
+
+
+def test_pages_that_named_every_method_name_at_most_a_page_of_them(large_catalogue):
+    """Beyond START_LIMIT the A–Ö page leaves the methods to the catalogue (which it lists),
+    and What's new lists the newest LISTED_PER_GROUP changes of a group, saying how many more."""
+    from kb.build import changes
+
+    register = {_resolve("register/", href) for href in _links(large_catalogue, "register/").links}
+    assert "metoder/" in register and not any("/metod-" in (target or "") for target in register)
+    news = _links(large_catalogue, "nytt/")
+    assert sum("/metod-" in href for href in news.links) == changes.LISTED_PER_GROUP
+    page = (large_catalogue / "nytt" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"Och \d+ äldre ändringar i den här gruppen", page)
