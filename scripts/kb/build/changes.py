@@ -83,7 +83,15 @@ def history(root: Path, docs_dir: Path) -> dict[Path, Dates]:
 
 
 def changes(content: Content, lang: str, include_drafts: bool = False) -> list[Change]:
-    """The pages written in lang, newest first; methods before other pages on the same day."""
+    """The pages written in lang, newest first; methods before other pages on the same day.
+    Worked out once per build and language: the feeds, What's new and the start page ask."""
+    known_changes = content.__dict__.setdefault("_changes", {})
+    if (lang, include_drafts) not in known_changes:
+        known_changes[(lang, include_drafts)] = _changes(content, lang, include_drafts)
+    return list(known_changes[(lang, include_drafts)])
+
+
+def _changes(content: Content, lang: str, include_drafts: bool) -> list[Change]:
     dates = content.__dict__.get("_git_dates")
     if dates is None:  # once per build: one git log for every page
         dates = content.__dict__["_git_dates"] = history(content.site.root, content.site.docs_dir)

@@ -160,10 +160,15 @@ def url_of(from_key: str, to_key: str, directory_urls: bool = True) -> str:
 
 
 def methods(content: Content, include_drafts: bool = False) -> list[PageFile]:
-    """Published method pages (default-language sources), by title."""
-    found = [p for p in content.valid_pages()
-             if p.meta.type == "method" and p.lang == content.site.default_language and is_published(p, include_drafts)]
-    return sorted(found, key=lambda p: sort_key(p.meta.title))
+    """Published method pages (default-language sources), by title. Sorted once per build:
+    the catalogue's pages, the A–Ö page and each focus area's page ask."""
+    known = content.__dict__.setdefault("_methods", {})
+    stamp = (len(content.pages), include_drafts)
+    if stamp not in known:
+        found = [p for p in content.valid_pages() if p.meta.type == "method"
+                 and p.lang == content.site.default_language and is_published(p, include_drafts)]
+        known[stamp] = sorted(found, key=lambda p: sort_key(p.meta.title))
+    return list(known[stamp])
 
 
 def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Deferred,
