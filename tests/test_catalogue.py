@@ -159,3 +159,13 @@ def test_pages_that_named_every_method_name_at_most_a_page_of_them(large_catalog
     assert sum("/metod-" in href for href in news.links) == changes.LISTED_PER_GROUP
     page = (large_catalogue / "nytt" / "index.html").read_text(encoding="utf-8")
     assert re.search(r"Och \d+ äldre ändringar i den här gruppen", page)
+
+
+def test_a_listing_pages_language_switch_leads_to_the_same_listing(large_catalogue):
+    """The theme's language selector on a listing page leads to the same listing in the
+    other language (not to the page built before it)."""
+    for url, other in (("metoder/katalog/region-syd/", "en/metoder/katalog/region-syd/"),
+                       ("en/metoder/katalog/region-syd/", "metoder/katalog/region-syd/")):
+        page = (large_catalogue / url / "index.html").read_text(encoding="utf-8")
+        switch = re.findall(r'<a href="([^"]+)" hreflang="[a-z]+" class="md-select__link"', page)
+        assert {_resolve(url, href) for href in switch} == {url, other}

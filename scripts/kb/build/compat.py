@@ -90,12 +90,19 @@ after_every_language = event_priority(-200)
 after_language_files = event_priority(-150)
 
 
-def generated_page(config, src_uri: str, markdown: str):
+def generated_page(config, src_uri: str, markdown: str, lang: str, alternates: dict[str, str]):
     """A page MkDocs builds from Markdown made in memory (MkDocs 1.6's File.generated), kept
-    out of the navigation as the methods are."""
+    out of the navigation as the methods are. static-i18n 1.3.1 points the theme's language
+    selector at a page's `alternates` (by language, each with a `url`) when its File has a
+    `locale`; without them the selector kept the previous page's links."""
+    from types import SimpleNamespace
+
     from mkdocs.structure.files import File, InclusionLevel
 
-    return File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+    file = File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+    file.locale = file.locale_alternate_of = lang
+    file.alternates = {code: SimpleNamespace(url=url) for code, url in alternates.items()}
+    return file
 
 
 def build_language(config, default_language: str) -> str:

@@ -41,7 +41,7 @@ from kb.build import (
 from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today
-from kb.model.load import Content
+from kb.model.load import Content, built_url
 from kb.model.problems import Problem, as_github
 from kb.model.repository import Repository, RepositoryError, from_extra
 from kb.model.schema import as_html_text
@@ -196,9 +196,13 @@ class BuildSession:
             return files
         lang = compat.build_language(config, content.site.default_language)
         for listing in catalogue.listings(content, self.options.include_drafts):
-            src_uri = content.site.folder(lang) + catalogue.listing_key(start, listing)
+            key = catalogue.listing_key(start, listing)
+            src_uri = content.site.folder(lang) + key
             self.listing_pages[src_uri] = (listing, lang)
-            files.append(compat.generated_page(config, src_uri, catalogue.source(content, start, listing, lang)))
+            alternates = {code: content.site.folder(code) + built_url(key, config.use_directory_urls)
+                          for code in content.site.languages}
+            files.append(compat.generated_page(config, src_uri, catalogue.source(content, start, listing, lang),
+                                               lang, alternates))
         return files
 
     def page_markdown(self, markdown: str, page, config) -> str:
