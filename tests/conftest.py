@@ -144,3 +144,25 @@ def built_site(tmp_path_factory) -> Path:
     result = mkdocs_build(ROOT, out)
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+#: Methods in the large catalogue's corpus: more than the start page lists itself.
+LARGE_CATALOGUE = 130
+
+
+@pytest.fixture(scope="session")
+def large_catalogue(tmp_path_factory) -> Path:
+    """The site with LARGE_CATALOGUE synthetic methods (kb bench's corpus), built once: its
+    catalogue is split into listing pages."""
+    import datetime as dt
+
+    from kb.build import catalogue
+    from kb.tools import bench
+
+    assert LARGE_CATALOGUE > catalogue.START_LIMIT
+    scratch = tmp_path_factory.mktemp("large-catalogue")
+    corpus = bench.make_corpus(ROOT, scratch / "project", LARGE_CATALOGUE, dt.date.fromisoformat(TODAY))
+    out = scratch / "site"
+    result = mkdocs_build(corpus, out)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return out

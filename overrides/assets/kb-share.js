@@ -547,6 +547,24 @@
     if (current.path) { say(message("downloaded") + " " + current.path + ".", true); }
   });
 
-  restore();
-  update(false);
+  function start() {
+    restore();
+    update(false);
+  }
+  // What is taken is a file of its own beside the catalogue (it grows with every method): the
+  // form starts once it is read, or without it if it cannot be (the offline edition). The form is
+  // on the page from the first paint (kb.css), so nothing moves when it starts.
+  spec.taken.titles = spec.taken.titles || [];
+  spec.taken.paths = spec.taken.paths || [];
+  if (spec.taken.href) {
+    fetch(spec.taken.href).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(function (taken) {
+      spec.taken.titles = taken.titles;
+      spec.taken.paths = taken.paths;
+    }, function () { /* kb check still refuses a title or path taken */ }).then(start);
+  } else {
+    start();
+  }
 })();

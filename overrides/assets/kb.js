@@ -13,38 +13,66 @@
   });
 })();
 
-// Method catalogue filters: the lists work without JavaScript; with it, the filters
-// appear (kb.css) and hide the methods (and empty groups) that do not match every chosen value.
+// Method catalogue filters: the lists work without JavaScript; with it, the filters appear
+// (kb.css). Once a value is chosen they list every matching method of the whole catalogue,
+// in place of the lists below, from the facet index the build writes beside the page
+// (kb.build.catalogue), fetched on first use so that loading the page costs nothing.
 (function () {
   "use strict";
   var panel = document.querySelector(".kb-filters");
   if (!panel) { return; }
   var selects = Array.prototype.slice.call(panel.querySelectorAll("select[data-filter]"));
-  var items = Array.prototype.slice.call(document.querySelectorAll(".kb-methods > li"));
   var count = panel.querySelector(".kb-filter-count");
-  function apply() {
-    var shown = {};
-    items.forEach(function (item) {
-      var visible = selects.every(function (select) {
-        var wanted = select.value;
-        var values = (item.getAttribute("data-" + select.getAttribute("data-filter").replace(/_/g, "-")) || "").split(" ");
-        return !wanted || values.indexOf(wanted) !== -1;
-      });
-      item.hidden = !visible;
-      if (visible) { shown[item.querySelector("a").getAttribute("href")] = true; }
+  var results = panel.querySelector(".kb-filter-results");
+  var browse = Array.prototype.slice.call(document.querySelectorAll(
+    ".md-content .kb-methods, .kb-by-region, .kb-catalogue-pages, h2[id^='omrade-'], h2#regioner"));
+  var facets = null;
+  function load() {
+    facets = facets || fetch(panel.getAttribute("data-facets")).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
     });
-    document.querySelectorAll(".kb-methods").forEach(function (list) {
-      var empty = !list.querySelector("li:not([hidden])");
-      list.hidden = empty;
-      var heading = list.previousElementSibling;
-      if (heading && /^H[2-6]$/.test(heading.tagName)) { heading.hidden = empty; }
-    });
+    return facets;
+  }
+  function say(shown) {
     count.textContent = panel.getAttribute("data-count")
-      .replace("{shown}", Object.keys(shown).length).replace("{total}", panel.getAttribute("data-total"));
+      .replace("{shown}", shown).replace("{total}", panel.getAttribute("data-total"));
+  }
+  function item(data, method) {
+    var entry = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = method[1];
+    link.textContent = method[0];
+    var where = document.createElement("small");
+    var regions = method[2 + data.fields.indexOf("regions")];
+    where.textContent = "(" + (method[method.length - 1] ?
+      regions.map(function (i) { return data.regions[i]; }).join(", ") : data.editors) + ")";
+    entry.append(link, " ", where);
+    return entry;
+  }
+  function show(data) {
+    var wanted = selects.map(function (select) {
+      var field = select.getAttribute("data-filter");
+      return select.value ? [2 + data.fields.indexOf(field), data.values[field].indexOf(select.value)] : null;
+    }).filter(Boolean);
+    var found = data.methods.filter(function (method) {
+      return wanted.every(function (want) { return method[want[0]].indexOf(want[1]) !== -1; });
+    });
+    results.replaceChildren.apply(results, found.map(function (method) { return item(data, method); }));
+    say(found.length);
+  }
+  function apply() {
+    var filtering = selects.some(function (select) { return select.value; });
+    browse.forEach(function (element) { element.hidden = filtering; });
+    results.hidden = !filtering;
+    if (!filtering) { say(panel.getAttribute("data-total")); return; }
+    load().then(show, function () {
+      browse.forEach(function (element) { element.hidden = false; });
+      results.hidden = true;
+    });
   }
   selects.forEach(function (select) { select.addEventListener("change", apply); });
-  // The build shows every method: apply only filters the browser kept from an earlier visit
-  // (Back), so that a page of 1,000 methods is not gone through once more as it loads.
+  // Filters the browser kept from an earlier visit (Back) apply at once.
   if (selects.some(function (select) { return select.value; })) { apply(); }
 })();
 

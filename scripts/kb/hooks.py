@@ -22,6 +22,7 @@ def on_env(env, config, files):
     return current().template_environment(env, config)
 
 
+@compat.after_language_files
 def on_files(files, config):
     return current().select_files(files, config)
 

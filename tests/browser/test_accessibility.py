@@ -23,6 +23,7 @@ PAGES = [
     "kontakter/",                               # the contacts directory
     "kontakter/lan/",                           # the county lookup
     "metoder/",                                 # the method catalogue
+    "metoder/katalog/redaktionen/",             # a page of the catalogue's listings
     "metoder/gemensamma/sakerhetsplanering/",   # a method
     "ordlista/",                                # the glossary
     "ansvar/sekretess-och-polisen/",            # a decision aid

@@ -36,12 +36,14 @@ def test_kb_bench_without_a_built_site_says_what_to_do(tmp_path):
 
 def test_kb_bench_at_scale_reports_every_measure(browser):
     # builds, searches (the site's, the bare build's, Pagefind's) and Lighthouse: minutes on a busy machine
-    result = run([str(BIN / "kb"), "bench", "--pages", "3", "--repeat", "2", "--json", "--lighthouse-page", "metoder"],
+    result = run([str(BIN / "kb"), "bench", "--pages", "3", "--repeat", "2", "--json", "--lighthouse-page", "metoder",
+                  "--lighthouse-runs", "1"],
                  ROOT, timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     for key in ("pages", "build_s", "bare_build_s", "ratio", "check_s", "bytes_per_page", "index_bytes_sv",
-                "index_bytes_en", "peak_rss_mb", "serve_reload_s"):
+                "index_bytes_en", "peak_rss_mb", "bare_peak_rss_mb", "memory_ratio", "largest_page_bytes",
+                "serve_reload_s"):
         assert measured[key] > 0, key
     assert measured["pages"] == 3
     assert len(measured["build_runs_s"]) == len(measured["bare_build_runs_s"]) == 2
@@ -56,13 +58,19 @@ def test_kb_bench_at_scale_reports_every_measure(browser):
     worse = max(measured["search_first_result_ms"][lang] / measured["bare_search_first_result_ms"][lang]
                 for lang in ("sv", "en"))
     assert measured["search_ratio"] == pytest.approx(worse, abs=0.001), "ours / bare's, the worse language"
-    assert set(measured["lighthouse_performance"]) == {"/metoder/", "/en/metoder/"}
+    heaviest = measured["lighthouse_catalogue"].keys() - {"/metoder/", "/en/metoder/"}
+    assert heaviest and all(path.startswith(("/metoder/katalog/", "/en/metoder/katalog/")) for path in heaviest), \
+        "the catalogue's start and its heaviest listing page are audited"
+    assert set(measured["lighthouse_performance"]) == set(measured["lighthouse_catalogue"])
+    assert set(measured["total_blocking_time_ms"]) == set(measured["lighthouse_performance"])
+    assert measured["total_blocking_time_worst_ms"] == max(measured["total_blocking_time_ms"].values())
     assert 0 < measured["lighthouse_performance_worst"] <= 1
+    assert measured["largest_page"].endswith(".html")
 
 
-@pytest.mark.parametrize("option", ["--pages", "--repeat"])
+@pytest.mark.parametrize("option", ["--pages", "--repeat", "--lighthouse-runs"])
 def test_kb_bench_refuses_a_count_below_one(option):
-    args = ["--pages", "3", "--repeat", "2"]
+    args = ["--pages", "3", "--repeat", "2", "--lighthouse-runs", "1"]
     args[args.index(option) + 1] = "0"
     result = kb("bench", *args)
     assert_clean_run(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -29,28 +30,32 @@ def test_english_overdue_warning_is_in_english(page, site_server):
     assert "overdue" in text and "helpline" in text
 
 
-def test_catalogue_filters_narrow_the_list(page, site_server):
+def test_catalogue_filters_narrow_the_list(page, site_server, built_site):
+    """Choosing a value lists the matching methods (from the facet index) in place of the
+    lists; choosing "All" again brings the lists back."""
+    facets = json.loads((built_site / "metoder" / "katalog" / "metoder.json").read_text(encoding="utf-8"))
     page.goto(site_server.url("/metoder/"))
     assert page.locator(".kb-filters").is_visible(), "with JavaScript the filters appear"
-    items = page.locator(".kb-methods > li")
-    def shown() -> set[str]:
-        return {items.nth(i).locator("a").get_attribute("href") for i in range(items.count())
-                if items.nth(i).is_visible()}
-
-    every = shown()
+    every = {page.locator(".kb-methods > li a").nth(i).get_attribute("href")
+             for i in range(page.locator(".kb-methods > li").count())}
     assert len(every) >= 6
+    results = page.locator(".kb-filter-results > li")
     narrowed = 0
     select = page.locator('select[data-filter="focus_areas"]')
     for value in [v for v in select.locator("option").evaluate_all("o => o.map(x => x.value)") if v]:
         select.select_option(value)
-        visible = [items.nth(i) for i in range(items.count()) if items.nth(i).is_visible()]
-        assert visible, f"choosing {value} leaves no method, but the option is only offered when one has it"
-        assert all(value in item.get_attribute("data-focus-areas").split() for item in visible)
-        narrowed += len(shown()) < len(every)
-        assert page.locator(".kb-filter-count").inner_text().startswith("Visar")
+        wanted = facets["values"]["focus_areas"].index(value)
+        expected = {row[1] for row in facets["methods"] if wanted in row[2]}
+        page.wait_for_function("n => document.querySelectorAll('.kb-filter-results > li').length === n",
+                               arg=len(expected))
+        assert expected, f"choosing {value} leaves no method, but the option is only offered when one has it"
+        assert {results.nth(i).locator("a").get_attribute("href") for i in range(results.count())} == expected
+        assert not page.locator(".kb-methods").first.is_visible(), "the lists give way to the results"
+        narrowed += len(expected) < len(every)
+        assert page.locator(".kb-filter-count").inner_text().startswith(f"Visar {len(expected)} av")
     assert narrowed, "at least one focus area narrows the list"
     select.select_option("")
-    assert shown() == every
+    assert page.locator(".kb-methods").first.is_visible() and not page.locator(".kb-filter-results").is_visible()
 
 
 #: Sums the page's layout shifts (the Layout Instability API) from before its first paint.

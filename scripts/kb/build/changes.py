@@ -33,6 +33,9 @@ def feed_path(lang: str) -> str:
 #: Entries in a feed and on the start page.
 FEED_ENTRIES = 50
 LATEST_ON_START_PAGE = 5
+#: The newest changes of each group the page lists: a page that names every method would
+#: grow with the site (the catalogue lists them all, in pages).
+LISTED_PER_GROUP = 100
 #: Where a page shows the newest changes.
 LATEST = "[[latest-changes]]"
 
@@ -80,7 +83,15 @@ def history(root: Path, docs_dir: Path) -> dict[Path, Dates]:
 
 
 def changes(content: Content, lang: str, include_drafts: bool = False) -> list[Change]:
-    """The pages written in lang, newest first; methods before other pages on the same day."""
+    """The pages written in lang, newest first; methods before other pages on the same day.
+    Worked out once per build and language: the feeds, What's new and the start page ask."""
+    known_changes = content.__dict__.setdefault("_changes", {})
+    if (lang, include_drafts) not in known_changes:
+        known_changes[(lang, include_drafts)] = _changes(content, lang, include_drafts)
+    return list(known_changes[(lang, include_drafts)])
+
+
+def _changes(content: Content, lang: str, include_drafts: bool) -> list[Change]:
     dates = content.__dict__.get("_git_dates")
     if dates is None:  # once per build: one git log for every page
         dates = content.__dict__["_git_dates"] = history(content.site.root, content.site.docs_dir)
@@ -116,7 +127,11 @@ def listing(content: Content, page: PageFile, lang: str, deferred: Deferred, inc
                            (content.ui.get("changes_exercises", lang), exercises),
                            (content.ui.get("changes_pages", lang), others)):
         out += ["", f"## {_markdown_text(heading)}", ""]
-        out += [_line(content, page, c, lang) for c in group] or [_markdown_text(content.ui.get("changes_none", lang))]
+        out += ([_line(content, page, c, lang) for c in group[:LISTED_PER_GROUP]]
+                or [_markdown_text(content.ui.get("changes_none", lang))])
+        if len(group) > LISTED_PER_GROUP:
+            older = content.ui.get("changes_older", lang, count=len(group) - LISTED_PER_GROUP)
+            out += ["", _markdown_text(older)]
     return "\n".join(out) + "\n"
 
 

@@ -85,6 +85,24 @@ def version_problems() -> list[str]:
 #: The priority of the hook that runs after static-i18n has built every language and
 #: written the combined search index (static-i18n 1.3.1 uses -100).
 after_every_language = event_priority(-200)
+#: After static-i18n has chosen each language's files (its on_files runs at -100): a page
+#: made in memory has no file on disk for it to pick in one language or the other.
+after_language_files = event_priority(-150)
+
+
+def generated_page(config, src_uri: str, markdown: str, lang: str, alternates: dict[str, str]):
+    """A page MkDocs builds from Markdown made in memory (MkDocs 1.6's File.generated), kept
+    out of the navigation as the methods are. static-i18n 1.3.1 points the theme's language
+    selector at a page's `alternates` (by language, each with a `url`) when its File has a
+    `locale`; without them the selector kept the previous page's links."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File, InclusionLevel
+
+    file = File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+    file.locale = file.locale_alternate_of = lang
+    file.alternates = {code: SimpleNamespace(url=url) for code, url in alternates.items()}
+    return file
 
 
 def build_language(config, default_language: str) -> str:

@@ -109,8 +109,16 @@ def focus_area_listing(content: Content, page: PageFile, lang: str, deferred: De
         return f"\n\n{_words(ui.get('listing_empty', lang))}\n"
     out = ["", "", _words(ui.get("listing_intro", lang))]
     for page_type in sorted(groups, key=lambda t: LISTING_ORDER.index(t) if t in LISTING_ORDER else 99):
+        pages = groups[page_type]
+        if page_type == "method":
+            from kb.build import catalogue  # it builds on this module
+
+            link = catalogue.area_link(content, page.key, area, len(pages), lang, directory_urls, include_drafts)
+            if link:  # the catalogue's pages list them: a page naming each would grow with the site
+                out += ["", f"**{_words(ui.get('type_method', lang))}**", deferred.place(f"<p>{link}</p>")]
+                continue
         items = "".join(f'<li><a href="{target}">{e(title)}</a></li>'
-                        for title, target in sorted(groups[page_type], key=lambda x: sort_key(x[0])))
+                        for title, target in sorted(pages, key=lambda x: sort_key(x[0])))
         out += ["", f"**{_words(ui.get('type_' + page_type, lang))}**", deferred.place(f"<ul>{items}</ul>")]
     return "\n".join(out) + "\n"
 
@@ -146,65 +154,29 @@ def glossary_listing(content: Content, lang: str, deferred: Deferred) -> str:
 FOCUS_AREA_PAGES = "insatsomraden/{id}.md"
 
 
-FILTERS = (("focus_areas", "method_focus_areas", "focus_areas"), ("regions", "method_regions", "regions"),
-           ("target_groups", "method_target_groups", "target_groups"),
-           ("exploitation_forms", "method_forms", "exploitation_forms"))
-
-
 def url_of(from_key: str, to_key: str, directory_urls: bool = True) -> str:
     """The relative URL from one page (by key) to another, as MkDocs writes them."""
     return relative_url(built_url(from_key, directory_urls), built_url(to_key, directory_urls))
 
 
 def methods(content: Content, include_drafts: bool = False) -> list[PageFile]:
-    """Published method pages (default-language sources), by title."""
-    found = [p for p in content.valid_pages()
-             if p.meta.type == "method" and p.lang == content.site.default_language and is_published(p, include_drafts)]
-    return sorted(found, key=lambda p: sort_key(p.meta.title))
+    """Published method pages (default-language sources), by title. Sorted once per build:
+    the catalogue's pages, the A–Ö page and each focus area's page ask."""
+    known = content.__dict__.setdefault("_methods", {})
+    stamp = (len(content.pages), include_drafts)
+    if stamp not in known:
+        found = [p for p in content.valid_pages() if p.meta.type == "method"
+                 and p.lang == content.site.default_language and is_published(p, include_drafts)]
+        known[stamp] = sorted(found, key=lambda p: sort_key(p.meta.title))
+    return list(known[stamp])
 
 
 def method_catalogue(content: Content, page: PageFile, lang: str, deferred: Deferred,
                      directory_urls: bool = True, include_drafts: bool = False) -> str:
-    """Methods grouped by focus area: plain lists that work without JavaScript, with
-    filters that assets/kb.js reveals and drives when scripts run."""
-    ui, taxonomy, e = content.ui, content.taxonomy, html.escape
-    found = methods(content, include_drafts)
-    if not found:
-        return f"\n\n{_words(ui.get('catalogue_empty', lang))}\n"
-    total = len(found)
-    # Not hidden: kb.css keeps its place, invisible, until the theme's script has run, so
-    # that the list does not move down as the filters appear (layout shift).
-    count = ui.get("catalogue_count", lang)
-    filters = [f'<div class="kb-filters" data-count="{e(count)}" data-total="{total}">',
-               f'<p><strong>{ui.get("catalogue_filters", lang)}</strong></p>']
-    for field, label_key, kind in FILTERS:
-        used = {value for p in found for value in getattr(p.meta, field)}
-        options = "".join(f'<option value="{t.id}">{e(t.label.get(lang))}</option>'
-                          for t in getattr(taxonomy, kind) if t.id in used)
-        filters.append(f'<label>{ui.get(label_key, lang)} <select data-filter="{field}">'
-                       f'<option value="">{ui.get("catalogue_all", lang)}</option>{options}</select></label>')
-    shown = e(count.replace("{shown}", str(total)).replace("{total}", str(total)))
-    filters += [f'<p class="kb-filter-count" role="status" aria-live="polite">{shown}</p>', "</div>"]
-    out = ["", "", deferred.html("\n".join(filters), block=True), ""]
-    for area in taxonomy.focus_areas:
-        members = [p for p in found if area.id in p.meta.focus_areas]
-        if not members:
-            continue
-        out += ["", f"## {area.number}. {text.markdown_text(area.label.get(lang))} {{#omrade-{area.id}}}"]
-        items = []
-        for method in members:
-            meta = method.meta
-            attributes = " ".join(f'data-{field.replace("_", "-")}="{" ".join(getattr(meta, field))}"'
-                                  for field, _, _ in FILTERS)
-            title = page_title(content, method.key, lang)
-            source = content.page(method.key, lang) or method
-            regions = (", ".join(taxonomy.label("regions", r, lang) for r in meta.regions) if meta.author == "region"
-                       else ui.get("method_by_editors_short", lang))
-            href = url_of(page.key, method.key, directory_urls)
-            items.append(f'<li {attributes}><a href="{href}">{e(title)}</a>: '
-                         f"{e(source.meta.summary)} <small>({e(regions)})</small></li>")
-        out.append(deferred.place('<ul class="kb-methods">' + "\n".join(items) + "</ul>"))
-    return "\n".join(out) + "\n"
+    """The catalogue's start page (kb.build.catalogue), by the name search_index reads it."""
+    from kb.build import catalogue  # it builds on this module
+
+    return catalogue.start_markdown(content, page, lang, deferred, directory_urls, include_drafts)
 
 
 def relative_url(from_url: str, to_url: str) -> str:

@@ -17,6 +17,7 @@ import html
 import json
 import posixpath
 
+from kb.build import catalogue
 from kb.build.compat import BuildError
 from kb.build.listings import Deferred
 from kb.model import method_file, text, text_rules
@@ -71,8 +72,11 @@ def expand(content: Content, markdown: str, lang: str, deferred: Deferred, url: 
     if SHORTCODE in markdown:
         folder = url if url.endswith("/") else posixpath.dirname(url)  # page/ or page.html (offline)
         script = posixpath.relpath(SCRIPT, folder.rstrip("/") or ".")
+        start = catalogue.start_page(content)
+        taken = (posixpath.relpath(content.site.folder(lang) + catalogue.facets_path(start).replace(
+            catalogue.FACETS, catalogue.TAKEN), folder.rstrip("/") or ".") if start else None)
         try:
-            block = deferred.place(form(content, lang, script, repository))
+            block = deferred.place(form(content, lang, script, repository, taken))
         except method_file.TemplateError as exc:
             raise BuildError(str(exc)) from None
         markdown = markdown.replace(SHORTCODE, block, 1)
@@ -89,7 +93,10 @@ def ids_list(content: Content, lang: str) -> str:
     return "\n".join(lines)
 
 
-def form(content: Content, lang: str, script_url: str, repository: Repository | None) -> str:
+def form(content: Content, lang: str, script_url: str, repository: Repository | None,
+         taken_url: str | None = None) -> str:
+    """The form, its texts and its data; what is taken is read from taken_url (written beside
+    the catalogue) when there is one, so the page does not grow with every method."""
     ui, taxonomy, site, e = content.ui, content.taxonomy, content.site, html.escape
     default = site.default_language
     template = method_file.template(default, default)
@@ -144,7 +151,8 @@ def form(content: Content, lang: str, script_url: str, repository: Repository | 
     data = {"template": template.as_data(), "rules": method_file.rules(),
             "owners": method_file.owners(taxonomy, default),
             "order": {kind: taxonomy.ids(kind) for kind in method_file.CHOICE_FIELDS},
-            "taken": {"titles": sorted(taken.titles), "paths": sorted(taken.paths), "methods": taken.methods},
+            "taken": ({"href": taken_url, "methods": taken.methods} if taken_url else
+                      {"titles": sorted(taken.titles), "paths": sorted(taken.paths), "methods": taken.methods}),
             "github": github, "draft": DRAFT_KEY, "file_lang": default,
             "text_rules": text_rules.declared(content).as_data(ui, lang)}
     link = (f'<p><a id="kb-method-github" class="md-button" href="{e(github or "")}" target="_blank" '

@@ -26,11 +26,13 @@ import jinja2
 
 from kb import checks
 from kb.build import (
+    catalogue,
     changes,
     compat,
     contact_cards,
     content_policy,
     link_check,
+    listings,
     offline,
     pages,
     search_index,
@@ -39,7 +41,7 @@ from kb.build import (
 from kb.checks.scope import Scope
 from kb.model import load
 from kb.model.dates import fixed_today
-from kb.model.load import Content
+from kb.model.load import Content, built_url
 from kb.model.problems import Problem, as_github
 from kb.model.repository import Repository, RepositoryError, from_extra
 from kb.model.schema import as_html_text
@@ -115,6 +117,7 @@ class BuildSession:
         self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
         self.preview_problems: list[Problem] = []  # `make serve` only: shown on the pages they are about
         self._root: Path | None = None
+        self.listing_pages: dict[str, tuple[catalogue.Listing, str]] = {}  # src_uri -> (listing, language)
 
     # --- MkDocs events, in the order they come ---------------------------------------
 
@@ -179,14 +182,27 @@ class BuildSession:
         return env
 
     def select_files(self, files, config):
-        """Drafts stay out of a production build; `make serve` shows them."""
-        if self.options.include_drafts:
-            return files
+        """Drafts stay out of a production build; `make serve` shows them. The catalogue's
+        listing pages join the language's pages (a dirty rebuild keeps those of the first
+        build, as it keeps search)."""
         content = self.content()[0]
-        drafts = {p.path.resolve() for p in content.valid_pages() if p.meta.status == "draft"}
-        for file in list(files) if drafts else ():
-            if file.abs_src_path and Path(file.abs_src_path).resolve() in drafts:
-                files.remove(file)
+        if not self.options.include_drafts:
+            drafts = {p.path.resolve() for p in content.valid_pages() if p.meta.status == "draft"}
+            for file in list(files) if drafts else ():
+                if file.abs_src_path and Path(file.abs_src_path).resolve() in drafts:
+                    files.remove(file)
+        start = catalogue.start_page(content)
+        if start is None or self.dirty_rebuild:
+            return files
+        lang = compat.build_language(config, content.site.default_language)
+        for listing in catalogue.listings(content, self.options.include_drafts):
+            key = catalogue.listing_key(start, listing)
+            src_uri = content.site.folder(lang) + key
+            self.listing_pages[src_uri] = (listing, lang)
+            alternates = {code: content.site.folder(code) + built_url(key, config.use_directory_urls)
+                          for code in content.site.languages}
+            files.append(compat.generated_page(config, src_uri, catalogue.source(content, start, listing, lang),
+                                               lang, alternates))
         return files
 
     def page_markdown(self, markdown: str, page, config) -> str:
@@ -197,6 +213,11 @@ class BuildSession:
                 page.meta[key] = as_html_text(value)
         compat.hide_page_status_icon(page.meta)
         content = self.content()[0]
+        if page.file.src_uri in self.listing_pages:
+            listing, lang = self.listing_pages[page.file.src_uri]
+            deferred = page.meta["kb_deferred"] = listings.Deferred()
+            return catalogue.listing_markdown(content, catalogue.start_page(content), listing, lang, deferred,
+                                              config.use_directory_urls)
         key, _ = load.page_identity(Path(page.file.abs_src_path), content.site)
         lang, file_lang = compat.page_languages(page, content.site.default_language)
         text = pages.markdown(content, key, markdown, page.meta, lang=lang, file_lang=file_lang, url=page.url,
@@ -232,7 +253,19 @@ class BuildSession:
         output = compat.drop_head_alternates(output)
         output = compat.name_search_dialog(output, html.unescape(content.ui.get("search_dialog", lang)))
         output = _name_controls(output, content, lang, config, page)
+        if page.meta.get("generated") == "methods":
+            self._write_facets(content, lang, Path(config.site_dir) / page.file.dest_uri, config.use_directory_urls)
         return output if lang == default else compat.search_in_language_folder(output, lang)
+
+    def _write_facets(self, content: Content, lang: str, start_html: Path, directory_urls: bool) -> None:
+        """The filters' facet index, and the share form's list of what is taken, beside the
+        catalogue's start page as it is written."""
+        target = start_html.parent / catalogue.FOLDER / catalogue.FACETS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        start = catalogue.start_page(content)
+        target.write_text(catalogue.facets(content, start, lang, directory_urls, self.options.include_drafts),
+                          encoding="utf-8")
+        (target.parent / catalogue.TAKEN).write_text(catalogue.taken(content), encoding="utf-8")
 
     def post_template(self, output: str, template_name: str, config) -> str:
         """static-i18n writes one 404 page, the last language's, over the others: keep the

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import unicodedata
 
-from kb.build import contact_cards
+from kb.build import catalogue, contact_cards, listings
 from kb.build.listings import Deferred, is_published, page_title, sort_key, url_of
 from kb.model import text
 from kb.model.load import Content, PageFile, built_url
@@ -25,8 +25,8 @@ _IDS = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe", "æ": "ae", "ø": "oe"
 
 def index_key(content: Content) -> str | None:
     """The page that holds the A–Ö index (generated: index), if the site has one."""
-    return next((p.key for p in content.valid_pages()
-                 if p.meta.generated == "index" and p.lang == content.site.default_language), None)
+    page = content.generated("index")
+    return page.key if page else None
 
 
 def index_path(content: Content, lang: str, directory_urls: bool = True) -> str | None:
@@ -65,8 +65,13 @@ def words(content: Content, page: PageFile, lang: str, directory_urls: bool = Tr
         targets.setdefault(href, (title, section))
 
     glossary_key = None
+    # Beyond what the catalogue's start page lists itself, methods are found through it (as
+    # "Metoder" here): a page that named every method would grow with the site.
+    skip_methods = len(listings.methods(content, include_drafts)) > catalogue.START_LIMIT
     for other in content.valid_pages():
         if other.lang != default or other.key == page.key or not is_published(other, include_drafts):
+            continue
+        if skip_methods and other.meta.type == "method":
             continue
         shown = content.page(other.key, lang) or other
         title = page_title(content, other.key, lang)

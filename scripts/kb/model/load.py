@@ -73,7 +73,26 @@ class Content:
         return rel(self.site.root / relative, self.site.root)
 
     def valid_pages(self) -> list[PageFile]:
-        return [p for p in self.pages if p.meta is not None]
+        """The pages whose front matter was read. Kept once per list of pages: the build asks
+        for every page it renders, and a new list each time made a build grow with n²."""
+        stamp = (id(self.pages), len(self.pages))
+        cached = self.__dict__.get("_valid")
+        if cached is None or cached[0] != stamp:
+            cached = self.__dict__["_valid"] = (stamp, [p for p in self.pages if p.meta is not None])
+        return list(cached[1])
+
+    def generated(self, kind: str) -> PageFile | None:
+        """The default-language page that says `generated: kind`, if any. Looked up once per
+        list of pages: every built page links the A–Ö page and the catalogue."""
+        stamp = (id(self.pages), len(self.pages))
+        cached = self.__dict__.get("_generated")
+        if cached is None or cached[0] != stamp:
+            found: dict[str, PageFile] = {}
+            for page in self.valid_pages():
+                if page.meta.generated and page.lang == self.site.default_language:
+                    found.setdefault(page.meta.generated, page)
+            cached = self.__dict__["_generated"] = (stamp, found)
+        return cached[1].get(kind)
 
 
 #: Pages read before in this process, by path: (size and mtime, page, its problems).

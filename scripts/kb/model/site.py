@@ -47,7 +47,8 @@ class Site:
 #: one of these would replace, or be replaced by, what the build writes (a favicon on every
 #: page, the search index, a feed). A trailing / is a folder. tests/test_security.py builds
 #: the site and holds this list to what the build really writes.
-GENERATED_PATHS = ("assets/", "search/", "feeds/", "404.html", "sitemap.xml", "sitemap.xml.gz", ".well-known/")
+GENERATED_PATHS = ("assets/", "search/", "feeds/", "404.html", "sitemap.xml", "sitemap.xml.gz", ".well-known/",
+                   "metoder/katalog/")
 
 
 def generated_path(site: Site, relative: str) -> str | None:

@@ -17,7 +17,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import signal
 import statistics
@@ -150,26 +149,44 @@ def missing_tools(root: Path) -> list[str]:
     return missing
 
 
-def lighthouse_performance(root: Path, site_dir: Path, languages: tuple[str, ...],
-                           pages: tuple[str, ...] = lighthouse.PAGES, progress: bool = False) -> dict[str, float]:
-    """Lighthouse's performance score (mobile preset) of each page in each language, by its
-    path, with the site served by the project's nginx configuration."""
-    scores: dict[str, float] = {}
+#: Lighthouse runs per page: a score must hold in every run, not on a lucky one.
+LIGHTHOUSE_RUNS = 3
+
+
+def lighthouse_audits(root: Path, site_dir: Path, languages: tuple[str, ...],
+                      pages: tuple[str, ...] = lighthouse.PAGES, progress: bool = False,
+                      runs: int = LIGHTHOUSE_RUNS) -> dict[str, dict[str, float]]:
+    """Lighthouse on a phone (mobile preset) for each page in each language, by its path,
+    with the site served by the project's nginx configuration, `runs` times: the worst
+    performance score and the longest total blocking time (ms) of the runs."""
+    found: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="kb-bench-nginx-") as scratch:
         try:
             with nginx.serve(root, site_dir, Path(scratch)) as origin:
                 for lang in languages:
                     prefix = "/" if lang == languages[0] else f"/{lang}/"
                     for page in pages:
-                        report = lighthouse.audit(root, origin + prefix + page, ("performance",))
-                        scores[prefix + page] = lighthouse.scores(report)["performance"]
+                        scores, blocking = [], []
+                        for _run in range(runs):
+                            report = lighthouse.audit(root, origin + prefix + page, ("performance",))
+                            scores.append(lighthouse.scores(report)["performance"])
+                            blocking.append(report["audits"]["total-blocking-time"]["numericValue"])
+                        found[prefix + page] = {"performance": min(scores), "total_blocking_time_ms": max(blocking)}
                         if progress:
-                            blocking = report["audits"]["total-blocking-time"]["numericValue"]
-                            print(f"  Lighthouse {prefix + page}: performance {scores[prefix + page]:.2f} "
-                                  f"(total blocking time {blocking:.0f} ms)", file=sys.stderr)
+                            print(f"  Lighthouse {prefix + page}: performance {', '.join(f'{x:.2f}' for x in scores)} "
+                                  f"(total blocking time {', '.join(f'{x:.0f}' for x in blocking)} ms)",
+                                  file=sys.stderr)
         except (nginx.NginxUnavailable, lighthouse.LighthouseFailed) as exc:
             raise RuntimeError(str(exc)) from None
-    return scores
+    return found
+
+
+def lighthouse_performance(root: Path, site_dir: Path, languages: tuple[str, ...],
+                           pages: tuple[str, ...] = lighthouse.PAGES, progress: bool = False,
+                           runs: int = 1) -> dict[str, float]:
+    """Lighthouse's worst performance score of `runs` on a phone, by page path."""
+    audits = lighthouse_audits(root, site_dir, languages, pages, progress, runs)
+    return {path: found["performance"] for path, found in audits.items()}
 
 
 # --- build at scale ---------------------------------------------------------------------
@@ -267,15 +284,45 @@ markdown_extensions: [abbr, admonition, attr_list, def_list, footnotes, md_in_ht
 """
 
 
-def _timed(command: list[str], cwd: Path, env: dict) -> float:
+def _timed(command: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """Seconds a command took and its peak resident memory in MB (the largest of it and its
+    children, as the kernel counts for this one process tree)."""
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:2])} failed in the benchmark corpus: {done.stderr[-2000:]}")
-    return time.perf_counter() - start
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        took = time.perf_counter() - start
+        if process.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(command[:2])} failed in the benchmark corpus: "
+                               f"{errors.read().decode('utf-8', 'replace')[-2000:]}")
+    return took, usage.ru_maxrss / 1024
 
 
-def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
+def largest_page(site_dir: Path) -> tuple[str, int]:
+    """The built HTML page with the most bytes: its path in the site, and its size."""
+    size, path = max((p.stat().st_size, p) for p in site_dir.rglob("*.html"))
+    return path.relative_to(site_dir).as_posix(), size
+
+
+def heaviest_catalogue_page(site_dir: Path) -> str | None:
+    """The largest of the catalogue's listing pages in the default language, as a path for
+    Lighthouse ("metoder/katalog/omrade-x/sida-2/"), or None when the catalogue has none."""
+    pages = [p for p in (site_dir / "metoder" / "katalog").rglob("index.html")] \
+        if (site_dir / "metoder" / "katalog").is_dir() else []
+    if not pages:
+        return None
+    heaviest = max(pages, key=lambda p: p.stat().st_size)
+    return heaviest.parent.relative_to(site_dir).as_posix() + "/"
+
+
+#: From this many methods on, the build and the search are measured once by default: a
+#: turn of both builds takes minutes there, and the run must stay under half an hour.
+LARGE = 5000
+
+
+def serve_reload(corpus: Path, env: dict, edits: int = 3, first_build_s: float = 200) -> float:
     """Median seconds from saving one method page to `make serve` (dirty reload) serving
     the change, on the corpus; the first full build is not counted."""
     import urllib.request
@@ -301,8 +348,9 @@ def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
         return None
 
     try:
-        if served("</html>", within=600) is None:
-            raise RuntimeError("mkdocs serve did not answer within 10 minutes in the benchmark corpus")
+        wait = max(600.0, 3 * first_build_s)  # its first build is a full one, and slower than `mkdocs build`
+        if served("</html>", within=wait) is None:
+            raise RuntimeError(f"mkdocs serve did not answer within {wait:.0f} s in the benchmark corpus")
         timings = []
         for edit in range(1, edits + 1):
             marker = f"Ändring {edit} i benchmark {time.time_ns()}"  # new on every run, never already there
@@ -319,12 +367,16 @@ def serve_reload(corpus: Path, env: dict, edits: int = 3) -> float:
         server.wait(timeout=30)
 
 
-def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, today: date | None = None,
-                   lighthouse_pages: tuple[str, ...] = lighthouse.PAGES) -> dict:
+def build_at_scale(root: Path, pages: int, progress: bool, repeat: int | None = None, today: date | None = None,
+                   lighthouse_pages: tuple[str, ...] = lighthouse.PAGES,
+                   lighthouse_runs: int = LIGHTHOUSE_RUNS) -> dict:
     """Build, check and bare-build a synthetic corpus; one dict of measurements. The two
     builds take turns `repeat` times and the medians count: a shared machine's noise
     moves a single build by 10 to 30 percent. The ratio is the median of each turn's
-    ratio, since the two builds of one turn run back to back on the same machine state."""
+    ratio, since the two builds of one turn run back to back on the same machine state.
+    Without `repeat`: 5 turns, 1 from LARGE methods on (and each search query asked once)."""
+    repeat = repeat or (1 if pages >= LARGE else 5)
+    rounds = 1 if pages >= LARGE else SEARCH_ROUNDS
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1795478400")
     env.pop("KB_DRAFTS", None)
@@ -332,35 +384,53 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
         corpus = make_corpus(root, Path(scratch) / "site-src", pages, today or date.today())
         if progress:
             print(f"  corpus: {pages} methods in two languages", file=sys.stderr)
-        check_s = _timed([str(bin_dir / "kb"), "check"], corpus, env)
+        check_s, _ = _timed([str(bin_dir / "kb"), "check"], corpus, env)
         out = Path(scratch) / "out"
         (corpus / "bare.yml").write_text(BARE_CONFIG, encoding="utf-8")
-        builds, bare_builds = [], []
+        builds, bare_builds, peaks, bare_peaks = [], [], [], []
         for turn in range(1, repeat + 1):
-            builds.append(_timed([str(bin_dir / "mkdocs"), "build", "--strict", "--site-dir", str(out)], corpus, env))
-            bare_builds.append(_timed([str(bin_dir / "mkdocs"), "build", "-f", "bare.yml", "--site-dir",
-                                       str(Path(scratch) / "bare")], corpus, env))
+            took, peak = _timed([str(bin_dir / "mkdocs"), "build", "--strict", "--site-dir", str(out)], corpus, env)
+            builds.append(took)
+            peaks.append(peak)
+            took, peak = _timed([str(bin_dir / "mkdocs"), "build", "-f", "bare.yml", "--site-dir",
+                                 str(Path(scratch) / "bare")], corpus, env)
+            bare_builds.append(took)
+            bare_peaks.append(peak)
             if progress:
-                print(f"  build {turn}/{repeat}: {builds[-1]:.1f} s, bare {bare_builds[-1]:.1f} s", file=sys.stderr)
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                print(f"  build {turn}/{repeat}: {builds[-1]:.1f} s ({peaks[-1]:.0f} MB), bare {bare_builds[-1]:.1f} s "
+                      f"({bare_peaks[-1]:.0f} MB)", file=sys.stderr)
         build_s, bare_s = statistics.median(builds), statistics.median(bare_builds)
         html = [p for p in out.rglob("*.html")]
         index = {lang: bench_search.index_sizes(out, "" if lang == "sv" else lang) for lang in ("sv", "en")}
         if progress:
             print("  searches, the site's and the bare build's (the theme's own search) in turn:", file=sys.stderr)
-        first_result, bare_first = search_latency([out, Path(scratch) / "bare"], ("sv", "en"), progress,
-                                                  SEARCH_ROUNDS)
+        failed: dict[str, str] = {}  # a stage that failed: the other figures are still reported
+        try:
+            first_result, bare_first = search_latency([out, Path(scratch) / "bare"], ("sv", "en"), progress, rounds)
+        except RuntimeError as exc:
+            failed["search"] = str(exc)
+            first_result = bare_first = {lang: dict.fromkeys(("load_to_first_result_ms", "ready_to_first_result_ms"))
+                                         for lang in ("sv", "en")}
         ours = {lang: v["load_to_first_result_ms"] for lang, v in first_result.items()}
         bare = {lang: v["load_to_first_result_ms"] for lang, v in bare_first.items()}
         # a first search's bytes as the browser fetched them, and Pagefind over the same corpus, in turns
         ours_again, pagefind = bench_search.measure(
             [bench_search.site_harness("site", out, ("sv", "en"), search_worker.TARGET),
-             bench_search.pagefind_harness(out, ("sv", "en"))], ("sv", "en"), QUERIES, SEARCH_ROUNDS, progress)
+             bench_search.pagefind_harness(out, ("sv", "en"))], ("sv", "en"), QUERIES, rounds, progress)
         bare_index = (Path(scratch) / "bare" / "search" / "search_index.json").read_bytes()
-        phone = lighthouse_performance(root, out, ("sv", "en"), lighthouse_pages, progress)
-        reload_s = serve_reload(corpus, env)
+        largest, largest_bytes = largest_page(out)
+        heaviest = heaviest_catalogue_page(out)
+        audited = (*lighthouse_pages, *([heaviest] if heaviest and heaviest not in lighthouse_pages else []))
+        audits = lighthouse_audits(root, out, ("sv", "en"), audited, progress, lighthouse_runs)
+        phone = {path: found["performance"] for path, found in audits.items()}
+        catalogue = {path: found for path, found in audits.items() if "metoder/" in path}
+        try:
+            reload_s = round(serve_reload(corpus, env, first_build_s=build_s), 2)
+        except RuntimeError as exc:
+            failed["serve"] = str(exc)
+            reload_s = None
         if progress:
-            print(f"  make serve: an edited page shows after {reload_s:.2f} s", file=sys.stderr)
+            print(f"  make serve: an edited page shows after {reload_s} s", file=sys.stderr)
         return {
             "pages": pages,
             "html_pages": len(html),
@@ -376,7 +446,11 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
             "index_gzip_bytes_sv": index["sv"]["gzip_bytes"],
             "index_gzip_bytes_en": index["en"]["gzip_bytes"],
             "index_shards": index,
-            "peak_rss_mb": round(peak_kb / 1024, 1),
+            "peak_rss_mb": round(max(peaks), 1),
+            "bare_peak_rss_mb": round(max(bare_peaks), 1),
+            "memory_ratio": round(max(peaks) / max(bare_peaks), 3),
+            "largest_page": largest,
+            "largest_page_bytes": largest_bytes,
             "first_search_bytes": {lang: v["first_search_bytes"] for lang, v in ours_again.items()},
             "pagefind_first_result_ms": {lang: v["first_result_ms"] for lang, v in pagefind.items()},
             "pagefind_first_search_bytes": {lang: v["first_search_bytes"] for lang, v in pagefind.items()},
@@ -386,10 +460,17 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int = 5, toda
             "search_first_result_ms": ours,
             "search_ready_to_result_ms": {lang: v["ready_to_first_result_ms"] for lang, v in first_result.items()},
             "bare_search_first_result_ms": bare,
-            "search_ratio": round(max(ours[lang] / bare[lang] for lang in ours), 3),
-            "serve_reload_s": round(reload_s, 2),
+            "search_ratio": None if "search" in failed else round(max(ours[lang] / bare[lang] for lang in ours), 3),
+            "serve_reload_s": reload_s,
             "lighthouse_performance": phone,
             "lighthouse_performance_worst": min(phone.values()),
+            "lighthouse_runs": lighthouse_runs,
+            "lighthouse_catalogue": catalogue,
+            "total_blocking_time_ms": {path: found["total_blocking_time_ms"] for path, found in audits.items()},
+            "total_blocking_time_worst_ms": max(found["total_blocking_time_ms"] for found in audits.values()),
+            "build_turns": repeat,
+            "search_rounds": rounds,
+            "failed": failed,
         }
 
 
