@@ -115,7 +115,7 @@ def measure(harnesses: list[Harness], languages: tuple[str, ...], queries: dict[
             chromium = browser.launch(playwright)
             for _round in range(rounds):
                 for lang in languages:
-                    for query in queries.get(lang, queries["en"]):
+                    for query in queries.get(lang) or next(iter(queries.values())):
                         for number, (harness, server) in enumerate(zip(harnesses, servers, strict=True)):
                             took, size = first_search(chromium, server, harness, lang, query)
                             if took is None:
