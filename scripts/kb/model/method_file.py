@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.model import frontmatter, text
+from kb.model import frontmatter, text, text_rules
 from kb.model.load import MAX_LINE, MAX_PATH, NOT_TEXT, Content
 from kb.model.problems import rel
 from kb.model.schema import Taxonomy
@@ -55,8 +55,7 @@ ALWAYS = ("title", "regions", "focus_areas")
 #: refuses only a personal number whose check digit fits: kb.model.text_rules).
 GUIDANCE = {
     # A personal identity or coordination number (day + 60): YYMMDD-NNNN, with or without the century.
-    "personal_number": r"(?<![0-9-])(?:19|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|[6-8][0-9]|9[01])"
-                       r"[-+]?[0-9]{4}(?![0-9-])",
+    "personal_number": text_rules.PERSONAL_NUMBER,
     # A Swedish phone number: 0 or +46, an area code, five to eight more digits.
     "phone": r"(?<![0-9+-])(?:\+46|0046|0)[ -]?[0-9]{1,3}(?:[ -]?[0-9]){5,8}(?![0-9-])",
 }
@@ -69,7 +68,7 @@ UNLINK = r"\[([^\]\n]*)\]\([^)\n]*\)"
 NOT_PLAIN = r"[<>`*_\[\]{}]"
 #: What a one-line text may not hold because it would be read as HTML.
 PLAIN_TEXT = r"[<>]"
-PLACEHOLDER = re.compile(r"<REQUIRED:([^<>]*)>")  # [^<>]: no backtracking from each "<REQUIRED:"
+PLACEHOLDER = re.compile(text_rules.PLACEHOLDER)
 HEADING = re.compile(r"^## (.+?) \{#([a-z0-9-]+)\}$", re.MULTILINE)
 
 

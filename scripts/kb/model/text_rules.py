@@ -66,12 +66,16 @@ class TextRule:
 #: Links a method may hold: https, mail, phone, an anchor or a page of the site (a relative path).
 _SAFE_TARGET = r"(?:https://|http://|mailto:|tel:|#|\.{1,2}/|/|[A-Za-z0-9_-]+(?:[./#)]|$))"
 
+#: The templates' marker for what a contributor must write ([^<>]: no backtracking from each "<REQUIRED:").
+PLACEHOLDER = r"<REQUIRED:([^<>]*)>"
+#: A personal identity or coordination number (day + 60): YYMMDD-NNNN, with or without the century.
+PERSONAL_NUMBER = (r"(?<![0-9-])(?:19|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|[6-8][0-9]|9[01])"
+                   r"[-+]?[0-9]{4}(?![0-9-])")
+
 STATIC: tuple[TextRule, ...] = (
-    TextRule("placeholder", r"<REQUIRED:([^<>]*)>",
+    TextRule("placeholder", PLACEHOLDER,
              "template placeholder left in: replace '{match}' with your text"),
-    TextRule("personal_number",
-             r"(?<![0-9-])(?:19|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]|[6-8][0-9]|9[01])"
-             r"[-+]?[0-9]{4}(?![0-9-])",
+    TextRule("personal_number", PERSONAL_NUMBER,
              "this looks like a personal identity or coordination number (its date and check digit fit): never "
              "publish one; remove it. If it is something else, write it so that it cannot be taken for one (a "
              "phone number with spaces)", test="luhn"),

@@ -53,6 +53,17 @@ def _ids(kind: str, flag: str, values: Iterable[str], taxonomy: Taxonomy, errors
     return tuple(value.strip() for value in values if value.strip() in valid)
 
 
+def _focus_areas(values: Iterable[str], taxonomy: Taxonomy, errors: list[str]) -> list[str]:
+    """The ids of the focus areas given by number or id; each one not known is an error."""
+    areas = []
+    for value in values:
+        try:
+            areas.append(resolve_focus_area(value, taxonomy))
+        except ScaffoldError as exc:
+            errors.append(str(exc))
+    return areas
+
+
 def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_areas: list[str],
                lang: str | None, today: date, *, summary: str = "", problem: str = "",
                target_groups: Iterable[str] = (), exploitation_forms: Iterable[str] = (),
@@ -77,12 +88,7 @@ def new_method(site: Site, taxonomy: Taxonomy, title: str, region: str, focus_ar
         errors.append(f"unknown region '{region}': use one of {', '.join(regions)}")
     if not focus_areas:
         errors.append("give at least one focus area, e.g. --focus-area 3")
-    areas = []
-    for value in focus_areas:
-        try:
-            areas.append(resolve_focus_area(value, taxonomy))
-        except ScaffoldError as exc:
-            errors.append(str(exc))
+    areas = _focus_areas(focus_areas, taxonomy, errors)
     groups = _ids("target_groups", "target group", target_groups, taxonomy, errors)
     forms = _ids("exploitation_forms", "exploitation form", exploitation_forms, taxonomy, errors)
     chosen_actors = _ids("actors", "actor", actors, taxonomy, errors)
@@ -161,12 +167,7 @@ def new_exercise(site: Site, taxonomy: Taxonomy, title: str, lang: str | None, t
             numbers.append(int(step))
     if minutes is not None and not 5 <= minutes <= 240:
         errors.append(f"--minutes {minutes}: give about how long the exercise takes, 5 to 240 minutes")
-    areas = []
-    for value in focus_areas:
-        try:
-            areas.append(resolve_focus_area(value, taxonomy))
-        except ScaffoldError as exc:
-            errors.append(str(exc))
+    areas = _focus_areas(focus_areas, taxonomy, errors)
     answers = exercise_file.Answers(
         title=" ".join(title.split()), owner=" ".join(owner.split()) or exercise_file.DEFAULT_OWNER,
         professions=_ids("actors", "profession", professions, taxonomy, errors), focus_areas=tuple(areas),
