@@ -387,9 +387,10 @@ def build_at_scale(root: Path, pages: int, progress: bool, repeat: int | None = 
     builds take turns `repeat` times and the medians count: a shared machine's noise
     moves a single build by 10 to 30 percent. The ratio is the median of each turn's
     ratio, since the two builds of one turn run back to back on the same machine state.
-    Without `repeat`: 5 turns, 1 from LARGE methods on (and each search query asked once)."""
+    Without `repeat`: 5 turns, 1 from LARGE methods on. Each search query is asked as many
+    times as the builds take turns, at most SEARCH_ROUNDS times."""
     repeat = repeat or (1 if pages >= LARGE else 5)
-    rounds = 1 if pages >= LARGE else SEARCH_ROUNDS
+    rounds = min(repeat, SEARCH_ROUNDS)
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1795478400")
     env.pop("KB_DRAFTS", None)

@@ -130,7 +130,8 @@ def parser() -> argparse.ArgumentParser:
                          help="generate this many synthetic methods (both languages) and measure everything")
     measure.add_argument("--repeat", type=int, default=None,
                          help="with --pages: build and bare-build this many times each (default 5, and 1 from "
-                              "5,000 methods on, where a turn takes minutes); medians count")
+                              "5,000 methods on, where a turn takes minutes), and ask each search query as many "
+                              "times, at most 3; medians count")
     measure.add_argument("--lighthouse-runs", type=int, default=bench.LIGHTHOUSE_RUNS,
                          help="audit each page this many times; the worst score and blocking time count (default 3)")
     measure.add_argument("--site", type=Path, default=None, help="without --pages: the built site (default: site/)")
