@@ -191,11 +191,15 @@ def test_the_search_form_can_be_sent_and_leads_to_results_or_the_a_to_z_page(bro
     context.close()
 
 
-#: Every state the search box shows: the text in the box and the count line, each time it changes.
+#: Every state the search box shows: the text in the box and the count line, read in the
+#: frame painted after each change of the count line (a change that the page's own scripts
+#: make and mend within one task is never painted, and no reader sees it).
 WATCH = """() => { window.kbSeen = []; const input = document.querySelector('.md-search__input');
   const meta = document.querySelector('.md-search-result__meta');
-  new MutationObserver(() => kbSeen.push([input.value, meta.textContent.trim(),
-    document.querySelectorAll('.md-search-result__item').length]))
+  let pending = false;
+  new MutationObserver(() => { if (pending) { return; } pending = true;
+    requestAnimationFrame(() => { pending = false; kbSeen.push([input.value, meta.textContent.trim(),
+      document.querySelectorAll('.md-search-result__item').length]); }); })
     .observe(meta, {childList: true, subtree: true, characterData: true}); }"""
 
 
