@@ -45,13 +45,22 @@ PATHS = [*(prefix + page for prefix in ("", "en/") for page in lighthouse.PAGES)
          "ovningar/patienten-som-inte-far-tala-sjalv/"]
 
 
-@pytest.mark.parametrize("path", PATHS)
-def test_lighthouse_scores_on_a_phone(production, path):
+@pytest.fixture(scope="module")
+def reports(production):
+    """Every path's report, audited in one Chromium (the failure, if Lighthouse failed)."""
     origin, _ = production
     try:
-        report = lighthouse.audit(ROOT, f"{origin}/{path}", tuple(TARGETS))
+        return dict(zip(PATHS, lighthouse.audit_many(ROOT, [f"{origin}/{path}" for path in PATHS], tuple(TARGETS)),
+                        strict=True))
     except lighthouse.LighthouseFailed as exc:
-        pytest.fail(str(exc), pytrace=False)
+        return exc
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_lighthouse_scores_on_a_phone(reports, path):
+    if isinstance(reports, lighthouse.LighthouseFailed):
+        pytest.fail(str(reports), pytrace=False)
+    report = reports[path]
     scores = lighthouse.scores(report)
     for category, target in TARGETS.items():
         assert scores[category] >= target, (f"/{path}: {category} {scores[category]} < {target}; "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -47,6 +48,38 @@ def audit(root: Path, url: str, categories: tuple[str, ...]) -> dict:
             last = (result.stderr.strip().splitlines() or ["no message"])[-1]
             raise LighthouseFailed(f"Lighthouse could not audit {url}: {last}")
         return json.loads(report.read_text(encoding="utf-8"))
+
+
+#: Runs Lighthouse on several pages in one Chromium (audit_many).
+MANY = Path(__file__).with_name("lighthouse_many.mjs")
+
+
+def audit_many(root: Path, urls: list[str], categories: tuple[str, ...]) -> list[dict]:
+    """Lighthouse's reports for `urls`, in order, from one Node process and one Chromium:
+    starting them takes longer than auditing a page. A page Lighthouse could not audit
+    there is audited again on its own, as `audit` does it."""
+    if not program(root).exists():
+        raise LighthouseFailed("lighthouse is missing: run make setup (npm ci)")
+    if not CHROMIUM.exists():
+        raise LighthouseFailed(f"{CHROMIUM} is missing: apt-get install chromium")
+    node = shutil.which("node")
+    if node is None:
+        raise LighthouseFailed("node is missing: apt-get install nodejs")
+    with tempfile.TemporaryDirectory(prefix="kb-lighthouse-") as scratch:
+        command = [node, str(MANY), str(CHROMIUM), scratch, ",".join(categories),
+                   " ".join(["--headless=new", *CHROMIUM_ARGS]), *urls]
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120 + 120 * len(urls))
+        reports = []
+        for number, url in enumerate(urls):
+            report = Path(scratch) / f"{number}.json"
+            if report.is_file():
+                reports.append(json.loads(report.read_text(encoding="utf-8")))
+            elif result.returncode != 0 and not (Path(scratch) / f"{number}.error").is_file() and number == 0:
+                last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+                raise LighthouseFailed(f"Lighthouse could not start: {last}")
+            else:
+                reports.append(audit(root, url, categories))
+        return reports
 
 
 def scores(report: dict) -> dict[str, float]:
