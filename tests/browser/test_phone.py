@@ -62,3 +62,33 @@ def test_the_county_picker_is_a_select_and_a_button_with_javascript(page, site_s
     assert page.url.rstrip("/").endswith(prefix.rstrip("/")) or page.url.endswith("/"), "choosing alone stays"
     page.click(".kb-county-picker button")
     page.wait_for_url("**/kontakter/#region-syd")
+
+
+#: Every change to the set of classes on <html>, and whether <body> had begun when it came.
+CLASS_CHANGES = """
+window.__kbClassChanges = [];
+new MutationObserver((records) => records.forEach((record) => {
+  if (record.target !== document.documentElement) return;
+  const before = new Set((record.oldValue || "").split(/\\s+/).filter(Boolean));
+  const after = new Set(record.target.className.split(/\\s+/).filter(Boolean));
+  if (before.size !== after.size || [...after].some((name) => !before.has(name))) {
+    window.__kbClassChanges.push({from: record.oldValue, to: record.target.className, body: !!document.body});
+  }
+})).observe(document, {attributes: true, attributeFilter: ["class"], attributeOldValue: true, subtree: true});
+"""
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_the_first_style_is_the_scripted_one(browser, site_server, prefix):
+    """<html> has the classes the theme's script gives it (js, js-focus-visible) before the
+    page is first styled: when the theme's script changed them after, a phone worked out the
+    style of the whole page a second time, in the longest task of its load (issue 32)."""
+    context = browser.new_context(viewport={"width": 390, "height": 700})
+    page = context.new_page()
+    page.add_init_script(CLASS_CHANGES)
+    page.goto(site_server.url(f"/{prefix}"))
+    page.wait_for_load_state("load")
+    changes = page.evaluate("window.__kbClassChanges")
+    assert sorted(page.evaluate("document.documentElement.className").split()) == ["js", "js-focus-visible"]
+    assert changes and all(not change["body"] for change in changes), changes
+    context.close()
