@@ -17,6 +17,7 @@ import html
 import multiprocessing
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from kb.build import (
     link_check,
     listings,
     search_file,
+    search_weights,
     search_words,
     search_worker,
 )
@@ -143,57 +145,76 @@ def teaser(markup: str, length: int = TEASER) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
 
 
-def build_index(docs: list[dict], language: search_words.Language, query: dict | None = None):
-    """A lunr.py index of the entries, each under its position as ref ("0", "1", ...), and
-    the word each of its terms stands for most often (what "Did you mean" shows)."""
-    from lunr.builder import Builder
+def build_index(docs: list[dict], language: search_words.Language,
+                query: dict | None = None) -> tuple[search_weights.Postings, dict[str, str]]:
+    """The weight of each term in each field of each entry, the entries numbered by their
+    position (kb.build.search_weights), and the word each term stands for most often
+    (what "Did you mean" shows).
 
-    texts = [(plain(doc["title"]), plain(doc["text"]), " ".join(doc.get("tags", []))) for doc in docs]
-    seen: dict[str, dict[str, int]] = {}
-    for title, body, tags in texts:
-        for word in search_words.index_words(f"{title} {body} {tags}"):
-            if word not in language.stop_words:
-                forms = seen.setdefault(language.stem(word), {})
-                forms[word] = forms.get(word, 0) + 1
+    Each text is split into words once: each word is kept as the one copy the vocabulary
+    holds, and stemmed once for the whole index (Language.stem)."""
+    stop, stem = language.stop_words, language.stem
+    one_copy: dict[str, str] = {}
+    counts: Counter[str] = Counter()  # how often the index has each word
+    entries = []  # per entry: the words of its title and text, the parts of their glued words, its tags' words
+
+    def kept(found: list[str]) -> list[str]:
+        return [one_copy.setdefault(word, word) for word in found if word not in stop]
+
+    for doc in docs:
+        title, body = plain(doc["title"]), plain(doc["text"])
+        entry = (kept(search_words.words(title)), kept(search_words.glued_parts(title)),
+                 kept(search_words.words(body)), kept(search_words.glued_parts(body)),
+                 kept(search_words.index_words(" ".join(doc.get("tags", [])))))
+        for field in entry:
+            counts.update(field)
+        entries.append(entry)
+    seen: dict[str, dict[str, int]] = {}  # a stem -> the words it stands for, and how often
+    for word, count in counts.items():
+        seen.setdefault(stem(word), {})[word] = count
+    del counts
     split = search_words.compound_parts({w for forms in seen.values() for w in forms}, language) \
         if language.compounds else {}
-    builder = Builder()
-    builder.b(0)  # as the theme's worker: a long section is not worth less for being long
-    for name, boost in FIELDS.items():
-        builder.field(name, boost=boost)
     shorter: dict[str, str | None] = {}  # a word -> the stem of it less an ending, if that differs
 
     def less_ending(word: str) -> str | None:
         if word not in shorter:
             cut = search_words.without_ending(word, query) if query and language.compounds else None
-            shorter[word] = language.stem(cut) if cut and language.stem(cut) != language.stem(word) else None
+            shorter[word] = stem(cut) if cut and stem(cut) != stem(word) else None
         return shorter[word]
 
-    for number, (title, body, tags) in enumerate(texts):
-        parts = []
-        for word in search_words.words(f"{title} {body}"):
-            if word in language.stop_words:
-                continue
-            for part in (word, *split.get(word, ())):
-                if part != word:
-                    parts.append(language.stem(part))
-                if (cut := less_ending(part)) is not None:
-                    parts.append(cut)
-        compat.add_terms(builder, str(number), {"title": language.terms(title), "text": language.terms(body),
-                                                "tags": language.terms(tags), "parts": parts})
+    def parts_of(word: str) -> tuple[str, ...]:
+        """What a word adds to the "parts" field: its parts' stems, and its own and its
+        parts' stems less an ending."""
+        found = []
+        for part in (word, *split.get(word, ())):
+            if part != word:
+                found.append(stem(part))
+            if (cut := less_ending(part)) is not None:
+                found.append(cut)
+        return tuple(found)
+
+    adds = {word: parts_of(word) for forms in seen.values() for word in forms}
+
+    def terms():
+        for title, title_glued, body, body_glued, tags in entries:
+            yield {"title": language.stems(title + title_glued), "text": language.stems(body + body_glued),
+                   "tags": language.stems(tags), "parts": [term for word in title + body for term in adds[word]]}
+
+    postings = search_weights.postings(terms(), FIELDS)
     shown_as = {stem: min(forms, key=lambda w: (-forms[w], len(w), w)) for stem, forms in seen.items()}
-    return builder.build(), shown_as
+    return postings, shown_as
 
 
 def language_data(docs: list[dict], language: search_words.Language, query: dict) -> tuple[dict, dict[str, object]]:
     """One language's manifest and shards, as kb.build.search_file writes them."""
     docs = search_file.order(docs)
-    index, shown_as = build_index(docs, language, query)
+    postings, shown_as = build_index(docs, language, query)
     shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
     # the word each term stands for, for "Did you mean …?": "" when it is the term itself, None
     # when it stands for no word of the site (a compound's part less an ending, say)
     words = {term: "" if word == term else word for term, word in shown_as.items()}
-    manifest, shards = search_file.shard(index.serialize(), shown, words)
+    manifest, shards = search_file.shard(postings, list(FIELDS), shown, words)
     return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
             "query": query, **manifest}, shards
 
