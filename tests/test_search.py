@@ -215,7 +215,8 @@ def test_the_index_weights_are_lunr_builders_to_the_bit():
             for index, weight in zip(elements[0::2], elements[1::2], strict=True)}
     ours = {(term, name, str(number)): weight
             for term, fields in search_weights.postings(entries, search_index.FIELDS).items()
-            for name, held in fields.items() for number, weight in held}
+            for name, held in zip(search_index.FIELDS, fields, strict=True)
+            for number, weight in search_weights.pairs(held)}
     assert len(ours) > 1000 and len(set(ours.values())) > 100
     assert ours == lunr
 

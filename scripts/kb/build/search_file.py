@@ -74,13 +74,11 @@ def shard(postings: search_weights.Postings, fields: list[str], docs: list[dict]
     starts, current, size = [], [], 0
     for number, term in enumerate(terms):
         posting: list = [words.get(term)]
-        weights = postings.pop(term)
-        for name in fields:
-            held = weights[name]
-            table = sorted({weight for _, weight in held})
+        for held in postings.pop(term):
+            table = sorted(set(held[1::2])) if held is not None else []
             at = {weight: place for place, weight in enumerate(table)}
             flat, previous = [], 0
-            for doc, weight in held:
+            for doc, weight in search_weights.pairs(held):
                 flat += (doc - previous, at[weight])
                 previous = doc
             posting += (table, flat)
