@@ -150,11 +150,16 @@ class StreamedCheck:
     MkDocs builds on one core. A second process reads each page as soon as it has been
     written, so when the build ends only the links themselves are left to check: at 2,000
     methods, reading the pages was 1.5 s of the check's 2.2 s. It finds exactly what
-    check_site finds, and check_site takes over if the process fails."""
+    check_site finds, and check_site takes over if the process fails.
+
+    The process is a new interpreter (spawned), not a fork of the build: it needs none of
+    the build's memory, and a fork's copy of it became the fork's own as the build went on
+    (Python writes a reference count into every object it touches): 70 MB at 1,000
+    methods, against 30 MB for a new interpreter."""
 
     def __init__(self, site_dir: Path, site: Site, site_host: str = "") -> None:
         self._args = (site_dir, site, site_host)
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("spawn")
         self._conn, theirs = context.Pipe()
         self._process = context.Process(target=_stream_worker, args=(theirs, *self._args), daemon=True)
         self._process.start()
