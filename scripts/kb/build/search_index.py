@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import multiprocessing
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from kb.build import (
@@ -123,8 +122,10 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
     combined_path = site_dir / compat.SEARCH_INDEX
     if not combined_path.is_file():
         return []
+    languages, root = content.site.languages, content.site.root
+    elsewhere = {lang: _Elsewhere(root, lang) for lang in languages[1:]}  # starting while this one reads
     combined = compat.read_search_index(combined_path)
-    config, languages = combined["config"], content.site.languages
+    config = combined["config"]
 
     def language_of(location: str) -> str:
         return next((x for x in languages[1:] if location == x or location.startswith((f"{x}/", f"{x}#"))),
@@ -139,6 +140,8 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
         by_language[language_of(doc["location"])].append(doc)
     del combined, seen
     if sum(1 for docs in by_language.values() if docs) < 2:
+        for process in elsewhere.values():
+            process.stop()
         return []  # not the combined index (an earlier build's, or already split)
     directory_urls = not any(doc["location"].split("#", 1)[0].endswith(".html")
                              for docs in by_language.values() for doc in docs)
@@ -155,14 +158,13 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
         _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)
         return docs
 
-    root = content.site.root
-    elsewhere = [_in_another_process(root, site_dir, content.site.folder(lang), config, entries(lang), lang,
-                                     inline_script) for lang in languages[1:]]
+    for lang, process in elsewhere.items():
+        process.give(site_dir, content.site.folder(lang), config, entries(lang), inline_script)
     default = languages[0]
     written = search_language.build(root, site_dir, content.site.folder(default), config, entries(default), default,
                                     inline_script)
-    for waiting in elsewhere:
-        written += waiting()
+    for process in elsewhere.values():
+        written += process.written()
     written.append(search_worker.write(root, site_dir, languages))
     return written
 
@@ -197,26 +199,38 @@ def _add_what_the_theme_did_not_see(content: Content, lang: str, docs: list[dict
                 doc["text"] += " " + " ".join(synonyms)
 
 
-def _in_another_process(root: Path, site_dir: Path, prefix: str, config: dict, docs: list[dict], lang: str,
-                        inline_script: bool) -> Callable[[], list[Path]]:
-    """Start search_language.build in a new interpreter (spawned: see kb.build.search_language),
-    handing it the entries; returns what waits for it and gives its result. A failure there
-    stops the build here."""
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=search_language.build_elsewhere, daemon=True,
-                              args=(send, root, site_dir, prefix, config, docs, lang, inline_script))
-    process.start()
-    send.close()
+class _Elsewhere:
+    """A language's index built in a new interpreter (spawned: see kb.build.search_language).
+    It starts before its entries are ready, so that the interpreter's start overlaps the
+    work of preparing them; `give` hands them over, and this process lets them go."""
 
-    def wait() -> list[Path]:
+    def __init__(self, root: Path, lang: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=search_language.build_elsewhere, args=(theirs, root, lang),
+                                        daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def give(self, site_dir: Path, prefix: str, config: dict, docs: list[dict], inline_script: bool) -> None:
         try:
-            status, value = receive.recv()
-        except EOFError:
-            status, value = "failed", f"its process ended with exit code {process.exitcode}"
-        process.join()
+            self._conn.send((site_dir, prefix, config, docs, inline_script))
+        except OSError:
+            pass  # the process is gone: `written` says so
+
+    def stop(self) -> None:
+        """Let the process end (without entries it ends at once)."""
+        self._conn.close()
+        self._process.join()
+
+    def written(self) -> list[Path]:
+        """The files it wrote; a failure there stops the build here."""
+        try:
+            status, value = self._conn.recv()
+        except (EOFError, OSError):
+            status, value = "failed", "its process ended before it finished"
+        finally:
+            self.stop()
         if status != "done":
             raise compat.BuildError(f"the search index could not be built: {value}")
         return [Path(path) for path in value]
-
-    return wait

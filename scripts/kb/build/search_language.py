@@ -149,16 +149,22 @@ def write_language(folder: Path, prefix: str, config: dict, data: tuple[dict, di
 
 def build(root: Path, site_dir: Path, prefix: str, config: dict, docs: list[dict], lang: str,
           inline_script: bool) -> list[Path]:
-    """Build a language's index from its entries and write its files; the files written."""
+    """Build a language's index from its entries and write its files; the files written.
+    Empties `docs`: the index holds what it needs of them."""
     data = language_data(docs, search_words.language(root, lang), search_words.query_settings(root, lang))
-    del docs[:]  # the entries are in `data` now, as a result shows them
+    del docs[:]
     return write_language(site_dir, prefix, config, data, lang, inline_script)
 
 
-def build_elsewhere(send, root: Path, site_dir: Path, prefix: str, config: dict, docs: list[dict], lang: str,
-                    inline_script: bool) -> None:
-    """`build` in a process of its own, its result or its failure sent back through `send`."""
+def build_elsewhere(conn, root: Path, lang: str) -> None:
+    """`build` in a process of its own: the language's words are ready (lunr.py imported)
+    before the entries arrive through `conn`, as (site_dir, prefix, config, docs,
+    inline_script); the files written, or the failure, go back through it."""
     try:
-        send.send(("done", [str(path) for path in build(root, site_dir, prefix, config, docs, lang, inline_script)]))
+        search_words.language(root, lang)
+        site_dir, prefix, config, docs, inline_script = conn.recv()
+        conn.send(("done", [str(path) for path in build(root, site_dir, prefix, config, docs, lang, inline_script)]))
+    except EOFError:
+        pass  # the build stopped before it handed over the entries
     except BaseException as exc:  # noqa: BLE001  (reported by the build, in the other process)
-        send.send(("failed", str(exc) or type(exc).__name__))
+        conn.send(("failed", str(exc) or type(exc).__name__))
