@@ -209,27 +209,6 @@ def test_our_page_configuration_names_every_key_the_themes_does(recorded, built_
     assert ours["search"] != theirs["search"]
 
 
-def test_lunr_builder_takes_an_entrys_terms_as_its_add_does():
-    """compat.add_terms fills lunr.py's Builder as Builder.add does with the same terms."""
-    from lunr.builder import Builder
-
-    entries = [{"title": ["barn", "skydd"], "text": ["barn", "polis", "barn", "tolk"]},
-               {"title": ["tolk"], "text": ["samtal", "tolk", "polis"]}, {"title": [], "text": ["barn"]}]
-    built = []
-    for direct in (False, True):
-        builder = Builder()
-        builder.b(0)
-        builder.field("title", boost=10)
-        builder.field("text")
-        for number, fields in enumerate(entries):
-            if direct:
-                compat.add_terms(builder, str(number), fields)
-            else:
-                builder.add({"id": str(number), **fields})
-        built.append(builder.build().serialize())
-    assert built[0] == built[1], broken("add_terms", "lunr.py's Builder.add fills the builder otherwise")
-
-
 def test_material_pages_carry_the_search_base_in_their_config_script(recorded):
     _, out = recorded
     page = (out / "index.html").read_text(encoding="utf-8")

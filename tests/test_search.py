@@ -12,7 +12,7 @@ from functools import cache
 import yaml
 
 from conftest import ROOT, assert_clean_run, kb
-from kb.build import search_file, search_index, search_words
+from kb.build import search_file, search_language, search_weights, search_words
 from kb.tools import search
 
 SUITE = ROOT / "tests" / "search" / "queries.yml"
@@ -78,7 +78,8 @@ def test_a_typo_finds_the_page_but_below_the_exact_word():
 
 def _made(docs: list[dict], language: search_words.Language, query: dict | None = None) -> search.Loaded:
     """An index made of `docs` as the build makes one, loaded as `kb search` loads it."""
-    manifest, shards = json.loads(json.dumps(search_index.language_data(docs, language, query or search_words.QUERY)))
+    made = search_language.language_data(docs, language, query or search_words.QUERY)
+    manifest, shards = json.loads(json.dumps(made))
     return search.loaded(search_file.Sharded(manifest, shards.__getitem__), language)
 
 
@@ -165,7 +166,7 @@ def test_method_facts_and_statute_boxes_are_searchable_but_results_show_the_page
     assert {swedish.stem(w) for w in ("lagrum", "brottsbalken", "1962", "700", "officiell")} <= statute
     shown = {d["location"]: d for d in search_file.read(_index_file(built_site, "en")).all_docs()}
     assert shown["metoder/gemensamma/lokal-handlingsplan/"]["text"].startswith("<p>This is a general description")
-    assert len(shown["metoder/gemensamma/lokal-handlingsplan/"]["text"]) <= search_index.TEASER + len("<p></p> …")
+    assert len(shown["metoder/gemensamma/lokal-handlingsplan/"]["text"]) <= search_language.TEASER + len("<p></p> …")
     page = (built_site / "en" / "metoder" / "gemensamma" / "lokal-handlingsplan" / "index.html").read_text("utf-8")
     assert '</h1>\n<div class="kb-facts" lang="en">' in page and "kb-listing" not in page
 
@@ -187,6 +188,38 @@ def test_the_english_stemmer_is_lunr_js_s():
 
     assert [stem(w) for w in ("always", "holidays", "children", "trafficking", "cry", "by", "relational")] == [
         "alway", "holiday", "children", "traffick", "cri", "by", "relat"]
+
+
+def test_the_index_weights_are_lunr_builders_to_the_bit():
+    """kb.build.search_weights does lunr.py's Builder's arithmetic without the Builder: the
+    same weight for every term of every field of every entry, over entries whose terms
+    recur, are missing from fields or stand in several fields of one entry."""
+    import random
+
+    from lunr.builder import Builder
+
+    rng = random.Random(5)
+    vocabulary = [f"w{number}" for number in range(40)]
+    entries = [{name: [rng.choice(vocabulary[:rng.randint(1, 40)]) for _ in range(rng.randint(0, 30))]
+                for name in search_language.FIELDS} for _ in range(120)]
+    builder = Builder()  # no pipeline: each word as given is a term
+    builder.b(0)
+    builder.ref("id")
+    for name, boost in search_language.FIELDS.items():
+        builder.field(name, boost=boost)
+    for number, entry in enumerate(entries):
+        builder.add({"id": str(number), **{name: " ".join(terms) for name, terms in entry.items()}})
+    serialized = builder.build().serialize()
+    term_of = {posting["_index"]: term for term, posting in serialized["invertedIndex"]}
+    lunr = {(term_of[index], *ref.split("/")): round(weight * search_file.SCALE)
+            for ref, elements in serialized["fieldVectors"]
+            for index, weight in zip(elements[0::2], elements[1::2], strict=True)}
+    ours = {(term, name, str(number)): weight
+            for term, fields in search_weights.postings(entries, search_language.FIELDS).items()
+            for name, held in zip(search_language.FIELDS, fields, strict=True)
+            for number, weight in search_weights.pairs(held)}
+    assert len(ours) > 1000 and len(set(ours.values())) > 100
+    assert ours == lunr
 
 
 def test_the_suite_is_large_and_points_at_real_pages():

@@ -18,7 +18,6 @@ import importlib.metadata
 import json
 import os
 import re
-from collections import Counter
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -326,34 +325,6 @@ CONTENT_ELEMENT = "article"
 #: A task list item as pymdown-extensions 13.1's tasklist (custom_checkbox: false) writes it.
 TASK_ITEM = re.compile(
     r'<li class="task-list-item">\s*<input type="checkbox" disabled(?:="disabled")?\s*/?>(.*?)</li>', re.S)
-
-
-# --- lunr.py's index builder (the site's search index, kb.build.search_index) ---------------
-
-
-def add_terms(builder, ref: str, fields: dict[str, list[str]]) -> None:
-    """Add one entry, already turned into its terms field by field, to a lunr.py 0.8.0
-    Builder: what Builder.add does after its tokenizer and pipeline, without a Token (and
-    a deep copy of its metadata) for every word, which took most of a build's search time.
-    It fills the builder's inverted_index, field_term_frequencies, field_lengths,
-    _documents, document_count and term_index as add() does; build() does the rest."""
-    builder._documents[ref] = {}  # noqa: SLF001  (attributes: no boost)
-    builder.document_count += 1
-    inverted = builder.inverted_index
-    names = builder._fields  # noqa: SLF001
-    for name in names:
-        terms = fields.get(name, [])
-        frequencies = Counter(terms)  # in order of first appearance, as add() numbers new terms
-        field_ref = f"{name}/{ref}"  # lunr.py's FieldRef as a string
-        builder.field_term_frequencies[field_ref] = frequencies
-        builder.field_lengths[field_ref] = len(terms)
-        for term in frequencies:
-            posting = inverted.get(term)
-            if posting is None:
-                posting = inverted[term] = {other: {} for other in names}
-                posting["_index"] = builder.term_index
-                builder.term_index += 1
-            posting[name][ref] = {}
 
 
 # --- the Content-Security-Policy: the inline scripts the theme writes ---------------------

@@ -33,7 +33,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kb.build import compat
+from kb.build import compat, search_weights
 
 #: Changes whenever the layout of the files does; the worker refuses another.
 FORMAT = 3
@@ -52,7 +52,7 @@ TERM_SHARD_BYTES = 8_000
 DOCS_PER_SHARD = 32
 
 #: Weights are stored as whole thousandths: lunr.js rounds them so too when it builds an index.
-SCALE = 1000
+SCALE = search_weights.SCALE
 
 
 def order(docs: list[dict]) -> list[dict]:
@@ -64,27 +64,21 @@ def dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def shard(serialized: dict, docs: list[dict], words: dict[str, str | None]) -> tuple[dict, dict[str, object]]:
-    """lunr's serialized index (lunr-schema) of `docs` (refs "0", "1", ... in `order`) and the
-    word each term stands for, as the manifest's index part and the shards, by file name."""
-    fields = list(serialized["fields"])
-    terms = sorted(term for term, _ in serialized["invertedIndex"])  # no astral characters: UTF-16 order
-    number_of = {term: number for number, term in enumerate(terms)}
-    lunr_number = {posting["_index"]: number_of[term] for term, posting in serialized["invertedIndex"]}
-    held: list[dict[str, list[tuple[int, int]]]] = [{name: [] for name in fields} for _ in terms]
-    for ref, elements in sorted(serialized["fieldVectors"], key=lambda item: int(item[0].split("/", 1)[1])):
-        name, doc = ref.split("/", 1)
-        for index, weight in zip(elements[0::2], elements[1::2], strict=True):
-            held[lunr_number[index]][name].append((int(doc), round(weight * SCALE)))
+def shard(postings: search_weights.Postings, fields: list[str], docs: list[dict],
+          words: dict[str, str | None]) -> tuple[dict, dict[str, object]]:
+    """The weights of the terms of `docs` (numbered 0, 1, ... in `order`; see
+    kb.build.search_weights) and the word each term stands for, as the manifest's index
+    part and the shards, by file name. `postings` is emptied as the shards fill."""
+    terms = sorted(postings)  # no astral characters: UTF-16 order
     shards: dict[str, object] = {}
     starts, current, size = [], [], 0
     for number, term in enumerate(terms):
         posting: list = [words.get(term)]
-        for name in fields:
-            table = sorted({weight for _, weight in held[number][name]})
+        for held in postings.pop(term):
+            table = sorted(set(held[1::2])) if held is not None else []
             at = {weight: place for place, weight in enumerate(table)}
             flat, previous = [], 0
-            for doc, weight in held[number][name]:
+            for doc, weight in search_weights.pairs(held):
                 flat += (doc - previous, at[weight])
                 previous = doc
             posting += (table, flat)

@@ -4,20 +4,17 @@ static-i18n writes one search index holding every language, in the theme's forma
 split_index takes it apart by language, adds what the theme's indexer never saw (the
 facts and statute box under a title and the method catalogue's entries, which go into
 the HTML after it; glossary synonyms; front-matter keywords as boosted tags), builds one
-lunr index per language over those texts with the language's words
-(kb.build.search_words), and writes it into the file the theme's page script fetches
+lunr index per language over those texts with the language's words (kb.build.search_words,
+kb.build.search_language), and writes it into the file the theme's page script fetches
 (kb.build.search_file), with the search worker that answers the theme's search box
 (kb.build.search_worker). `kb search` reads the same file.
 """
 
 from __future__ import annotations
 
-import gzip
 import html
 import multiprocessing
-import posixpath
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from kb.build import (
@@ -25,30 +22,13 @@ from kb.build import (
     compat,
     contact_cards,
     facts,
-    link_check,
     listings,
-    search_file,
-    search_words,
+    search_language,
     search_worker,
 )
 from kb.build.listings import Deferred
+from kb.build.search_language import index_href, plain  # noqa: F401  (index_href: kb.build.session names it here)
 from kb.model.load import Content, built_url
-
-#: How much a word counts where it stands: in the keywords a page declares (and a contacts
-#: section's place names), in a title, in the text, and as a part of a compound word in the
-#: title or text (Swedish: "brottsoffrets" is also "brott" and "offrets").
-FIELDS = {"title": 10.0, "text": 1.0, "tags": 100.0, "parts": 0.5}
-
-#: How many characters of a section's text a result shows (two lines or so).
-TEASER = 160
-
-_BREAK = re.compile(r"<(?:br|/p|/div|/dt|/dd|/li|/td|/th|/h\d)\b[^>]*>")  # where words of two lines would meet
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(markup: str) -> str:
-    """The text of a piece of HTML, words of two blocks kept apart."""
-    return html.unescape(_TAG.sub(" ", _BREAK.sub(" ", markup)))
 
 
 def _keywords(content: Content, lang: str, directory_urls: bool) -> dict[str, list[str]]:
@@ -135,109 +115,17 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     return found
 
 
-def teaser(markup: str, length: int = TEASER) -> str:
-    """The start of a section's text as a result shows it: plain text, cut at a word."""
-    text = " ".join(plain(markup).split())
-    if len(text) > length:
-        text = text[:length].rsplit(" ", 1)[0].rstrip(",.;:–-") + " …"
-    return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
-
-
-def build_index(docs: list[dict], language: search_words.Language, query: dict | None = None):
-    """A lunr.py index of the entries, each under its position as ref ("0", "1", ...), and
-    the word each of its terms stands for most often (what "Did you mean" shows)."""
-    from lunr.builder import Builder
-
-    texts = [(plain(doc["title"]), plain(doc["text"]), " ".join(doc.get("tags", []))) for doc in docs]
-    seen: dict[str, dict[str, int]] = {}
-    for title, body, tags in texts:
-        for word in search_words.index_words(f"{title} {body} {tags}"):
-            if word not in language.stop_words:
-                forms = seen.setdefault(language.stem(word), {})
-                forms[word] = forms.get(word, 0) + 1
-    split = search_words.compound_parts({w for forms in seen.values() for w in forms}, language) \
-        if language.compounds else {}
-    builder = Builder()
-    builder.b(0)  # as the theme's worker: a long section is not worth less for being long
-    for name, boost in FIELDS.items():
-        builder.field(name, boost=boost)
-    shorter: dict[str, str | None] = {}  # a word -> the stem of it less an ending, if that differs
-
-    def less_ending(word: str) -> str | None:
-        if word not in shorter:
-            cut = search_words.without_ending(word, query) if query and language.compounds else None
-            shorter[word] = language.stem(cut) if cut and language.stem(cut) != language.stem(word) else None
-        return shorter[word]
-
-    for number, (title, body, tags) in enumerate(texts):
-        parts = []
-        for word in search_words.words(f"{title} {body}"):
-            if word in language.stop_words:
-                continue
-            for part in (word, *split.get(word, ())):
-                if part != word:
-                    parts.append(language.stem(part))
-                if (cut := less_ending(part)) is not None:
-                    parts.append(cut)
-        compat.add_terms(builder, str(number), {"title": language.terms(title), "text": language.terms(body),
-                                                "tags": language.terms(tags), "parts": parts})
-    shown_as = {stem: min(forms, key=lambda w: (-forms[w], len(w), w)) for stem, forms in seen.items()}
-    return builder.build(), shown_as
-
-
-def language_data(docs: list[dict], language: search_words.Language, query: dict) -> tuple[dict, dict[str, object]]:
-    """One language's manifest and shards, as kb.build.search_file writes them."""
-    docs = search_file.order(docs)
-    index, shown_as = build_index(docs, language, query)
-    shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
-    # the word each term stands for, for "Did you mean …?": "" when it is the term itself, None
-    # when it stands for no word of the site (a compound's part less an ending, say)
-    words = {term: "" if word == term else word for term, word in shown_as.items()}
-    manifest, shards = search_file.shard(index.serialize(), shown, words)
-    return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
-            "query": query, **manifest}, shards
-
-
-def index_href(prefix: str) -> str:
-    """The address of a language's DATA relative to the worker ("" for the default language,
-    "en/" for English), as search_index.json names it and the page hands it to the worker."""
-    return posixpath.relpath(f"{prefix}{compat.SEARCH_INDEX.parent.as_posix()}/{search_file.DATA}",
-                             posixpath.dirname(search_worker.TARGET))
-
-
-def write_language(folder: Path, prefix: str, config: dict, data: tuple[dict, dict[str, object]], lang: str,
-                   inline_script: bool) -> list[Path]:
-    """A language's search_index.json, which names the manifest for the worker, and the
-    manifest and its shards beside it, each also gzipped; for the offline edition
-    (inline_script) search_index.json and .js that hold them all."""
-    manifest, shards = data
-    index_file = folder / prefix / compat.SEARCH_INDEX
-    if inline_script:
-        return compat.write_search_index(index_file, dict(config, kb=dict(manifest, shards=shards)), [], lang,
-                                         inline_script)
-    written = []
-    for path, value in ((index_file.parent / search_file.DATA, manifest),
-                        *((index_file.parent / search_file.SHARDS / name, shard) for name, shard in shards.items())):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = search_file.dumps(value)
-        path.write_bytes(text)
-        # deploy/nginx.conf serves these (gzip_static) instead of compressing them on every request
-        zipped = path.with_name(path.name + ".gz")
-        zipped.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
-        written += [path, zipped]
-    kb = {"format": search_file.FORMAT, "href": index_href(prefix)}
-    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), *written]
-
-
 def split_index(site_dir: Path, content: Content, inline_script: bool = False) -> list[Path]:
     """Replace the combined index with one index per language, and write the search worker;
     returns the files written. Each further language's index is built in a process of its
-    own while this one builds the default language's (when this process may fork)."""
+    own (kb.build.search_language) while this one builds the default language's."""
     combined_path = site_dir / compat.SEARCH_INDEX
     if not combined_path.is_file():
         return []
+    languages, root = content.site.languages, content.site.root
+    elsewhere = {lang: _Elsewhere(root, lang) for lang in languages[1:]}  # starting while this one reads
     combined = compat.read_search_index(combined_path)
-    languages = content.site.languages
+    config = combined["config"]
 
     def language_of(location: str) -> str:
         return next((x for x in languages[1:] if location == x or location.startswith((f"{x}/", f"{x}#"))),
@@ -245,32 +133,39 @@ def split_index(site_dir: Path, content: Content, inline_script: bool = False) -
 
     by_language: dict[str, list[dict]] = {lang: [] for lang in languages}
     seen: set[str] = set()
-    for doc in combined["docs"]:
+    for doc in combined.pop("docs"):
         if doc["location"] in seen:
             continue  # `make serve` hands the theme's index each section twice: a result shows once
         seen.add(doc["location"])
         by_language[language_of(doc["location"])].append(doc)
+    del combined, seen
     if sum(1 for docs in by_language.values() if docs) < 2:
+        for process in elsewhere.values():
+            process.stop()
         return []  # not the combined index (an earlier build's, or already split)
-    directory_urls = not any(doc["location"].split("#", 1)[0].endswith(".html") for doc in combined["docs"])
+    directory_urls = not any(doc["location"].split("#", 1)[0].endswith(".html")
+                             for docs in by_language.values() for doc in docs)
 
-    def build(lang: str) -> list[Path]:
+    def entries(lang: str) -> list[dict]:
+        """The language's entries as its index holds them (each entry of the combined index
+        is let go as it is copied)."""
         prefix = content.site.folder(lang)
         # A page's list of sources is left out: its issuers and titles would match nearly every
         # query about the law on every page that cites it, above the pages that explain it.
         sources = f"#{citations.section_id(content, lang)}"
         docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
-                for doc in by_language[lang] if not doc["location"].endswith(sources)]
+                for doc in by_language.pop(lang) if not doc["location"].endswith(sources)]
         _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)
-        data = language_data(docs, search_words.language(content.site.root, lang),
-                             search_words.query_settings(content.site.root, lang))
-        return write_language(site_dir, prefix, combined["config"], data, lang, inline_script)
+        return docs
 
-    elsewhere = [_in_another_process(lambda lang=lang: build(lang)) for lang in languages[1:]]
-    written = build(languages[0])
-    for waiting in elsewhere:
-        written += waiting()
-    written.append(search_worker.write(content.site.root, site_dir, languages))
+    for lang, process in elsewhere.items():
+        process.give(site_dir, content.site.folder(lang), config, entries(lang), inline_script)
+    default = languages[0]
+    written = search_language.build(root, site_dir, content.site.folder(default), config, entries(default), default,
+                                    inline_script)
+    for process in elsewhere.values():
+        written += process.written()
+    written.append(search_worker.write(root, site_dir, languages))
     return written
 
 
@@ -304,33 +199,38 @@ def _add_what_the_theme_did_not_see(content: Content, lang: str, docs: list[dict
                 doc["text"] += " " + " ".join(synonyms)
 
 
-def _in_another_process(work: Callable[[], list[Path]]) -> Callable[[], list[Path]]:
-    """Start `work` in a forked process (or, where this process may not fork, do it now);
-    returns what waits for it and gives its result. A failure there stops the build here."""
-    if not link_check.may_fork():
-        done = work()
-        return lambda: done
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
+class _Elsewhere:
+    """A language's index built in a new interpreter (spawned: see kb.build.search_language).
+    It starts before its entries are ready, so that the interpreter's start overlaps the
+    work of preparing them; `give` hands them over, and this process lets them go."""
 
-    def run() -> None:
+    def __init__(self, root: Path, lang: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=search_language.build_elsewhere, args=(theirs, root, lang),
+                                        daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def give(self, site_dir: Path, prefix: str, config: dict, docs: list[dict], inline_script: bool) -> None:
         try:
-            send.send(("done", [str(path) for path in work()]))
-        except BaseException as exc:  # noqa: BLE001  (reported by the build, in the other process)
-            send.send(("failed", str(exc) or type(exc).__name__))
+            self._conn.send((site_dir, prefix, config, docs, inline_script))
+        except OSError:
+            pass  # the process is gone: `written` says so
 
-    process = context.Process(target=run, daemon=True)
-    process.start()
-    send.close()
+    def stop(self) -> None:
+        """Let the process end (without entries it ends at once)."""
+        self._conn.close()
+        self._process.join()
 
-    def wait() -> list[Path]:
+    def written(self) -> list[Path]:
+        """The files it wrote; a failure there stops the build here."""
         try:
-            status, value = receive.recv()
-        except EOFError:
-            status, value = "failed", f"its process ended with exit code {process.exitcode}"
-        process.join()
+            status, value = self._conn.recv()
+        except (EOFError, OSError):
+            status, value = "failed", "its process ended before it finished"
+        finally:
+            self.stop()
         if status != "done":
             raise compat.BuildError(f"the search index could not be built: {value}")
         return [Path(path) for path in value]
-
-    return wait

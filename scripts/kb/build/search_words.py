@@ -35,9 +35,14 @@ def index_words(text: str) -> list[str]:
     """The words of a page's text for the index: its words as a query's are split, then
     the parts of each word the theme's indexer glued together, so that "Telefon112" is
     found by "112" too."""
+    return words(text) + glued_parts(text)
+
+
+def glued_parts(text: str) -> list[str]:
+    """What index_words adds to a text's words: the parts of its glued words."""
     glued = [raw for raw in _WORD.findall(_ASTRAL.sub("", unicodedata.normalize("NFC", text)))
              if not (raw.isdigit() or (raw.isalpha() and raw[1:].islower()))]  # a capital inside, or digits
-    return words(text) + [part for raw in glued for part in _parts(raw)]
+    return [part for raw in glued for part in _parts(raw)]
 
 
 def _parts(raw: str) -> list[str]:
@@ -71,14 +76,17 @@ class Language:
             found = self._stems[word] = self._stem(word)
         return found
 
+    def stems(self, words: list[str]) -> list[str]:
+        """The stem of each word, in order: a word a language has stemmed is looked up."""
+        known = self._stems
+        for word in set(words).difference(known):
+            self.stem(word)
+        return list(map(known.__getitem__, words))
+
     def terms(self, text: str) -> list[str]:
         """What the index holds for a text: its words (glued ones taken apart too), stop
         words left out, stemmed."""
-        stems, stop = self._stems, self.stop_words
-        found = [word for word in index_words(text) if word not in stop]
-        for word in set(found).difference(stems):
-            self.stem(word)
-        return list(map(stems.__getitem__, found))
+        return self.stems([word for word in index_words(text) if word not in self.stop_words])
 
 
 def stop_word_file(root: Path, lang: str) -> Path:

@@ -31,7 +31,7 @@ from kb.build import search_worker
 from kb.model import translations
 from kb.model.load import load
 from kb.model.site import load_site
-from kb.tools import bench_search, browser, lighthouse, nginx, scaffold
+from kb.tools import bench_search, browser, lighthouse, nginx, process_memory, scaffold
 
 #: At scale, each query is asked this many times on each build: a single page load on a
 #: shared machine varies by a fifth.
@@ -298,19 +298,23 @@ markdown_extensions: [abbr, admonition, attr_list, def_list, footnotes, md_in_ht
 
 
 def _timed(command: list[str], cwd: Path, env: dict) -> tuple[float, float]:
-    """Seconds a command took and its peak resident memory in MB (the largest of it and its
-    children, as the kernel counts for this one process tree)."""
+    """Seconds a command took and its peak memory in MB: the most its whole process tree held
+    at once, the sum of its processes' PSS (kb.tools.process_memory), so that a page a
+    forked process shares with the build counts once and work moved into another process
+    still counts. Where /proc cannot say, the largest single process's peak RSS."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        sampled = process_memory.PeakPss(process.pid) if process_memory.available() else None
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         took = time.perf_counter() - start
+        peak = sampled.stop() if sampled else usage.ru_maxrss / 1024
         if process.returncode != 0:
             errors.seek(0)
             raise RuntimeError(f"{' '.join(command[:2])} failed in the benchmark corpus: "
                                f"{errors.read().decode('utf-8', 'replace')[-2000:]}")
-    return took, usage.ru_maxrss / 1024
+    return took, peak
 
 
 def largest_page(site_dir: Path) -> tuple[str, int]:

@@ -1,0 +1,170 @@
+"""One language's search index from its entries, and its files: what kb.build.search_index
+hands to a process of its own for each further language.
+
+This module and what it imports are light (no content model, no MkDocs pages), so that a
+new interpreter can build a language's index: a fork of the build would hold a copy of
+the whole build's memory, which became the fork's own as either process went on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import posixpath
+import re
+from collections import Counter
+from pathlib import Path
+
+from kb.build import compat, search_file, search_weights, search_words, search_worker
+
+#: How much a word counts where it stands: in the keywords a page declares (and a contacts
+#: section's place names), in a title, in the text, and as a part of a compound word in the
+#: title or text (Swedish: "brottsoffrets" is also "brott" and "offrets").
+FIELDS = {"title": 10.0, "text": 1.0, "tags": 100.0, "parts": 0.5}
+
+#: How many characters of a section's text a result shows (two lines or so).
+TEASER = 160
+
+_BREAK = re.compile(r"<(?:br|/p|/div|/dt|/dd|/li|/td|/th|/h\d)\b[^>]*>")  # where words of two lines would meet
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(markup: str) -> str:
+    """The text of a piece of HTML, words of two blocks kept apart."""
+    return html.unescape(_TAG.sub(" ", _BREAK.sub(" ", markup)))
+
+
+def teaser(markup: str, length: int = TEASER) -> str:
+    """The start of a section's text as a result shows it: plain text, cut at a word."""
+    text = " ".join(plain(markup).split())
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0].rstrip(",.;:–-") + " …"
+    return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
+
+
+def build_index(docs: list[dict], language: search_words.Language,
+                query: dict | None = None) -> tuple[search_weights.Postings, dict[str, str]]:
+    """The weight of each term in each field of each entry, the entries numbered by their
+    position (kb.build.search_weights), and the word each term stands for most often
+    (what "Did you mean" shows).
+
+    Each text is split into words once: each word is kept as the one copy the vocabulary
+    holds, and stemmed once for the whole index (Language.stem)."""
+    stop, stem = language.stop_words, language.stem
+    one_copy: dict[str, str] = {}
+    counts: Counter[str] = Counter()  # how often the index has each word
+    entries = []  # per entry: the words of its title and text, the parts of their glued words, its tags' words
+
+    def kept(found: list[str]) -> list[str]:
+        return [one_copy.setdefault(word, word) for word in found if word not in stop]
+
+    for doc in docs:
+        title, body = plain(doc["title"]), plain(doc["text"])
+        entry = (kept(search_words.words(title)), kept(search_words.glued_parts(title)),
+                 kept(search_words.words(body)), kept(search_words.glued_parts(body)),
+                 kept(search_words.index_words(" ".join(doc.get("tags", [])))))
+        for field in entry:
+            counts.update(field)
+        entries.append(entry)
+    seen: dict[str, dict[str, int]] = {}  # a stem -> the words it stands for, and how often
+    for word, count in counts.items():
+        seen.setdefault(stem(word), {})[word] = count
+    del counts
+    split = search_words.compound_parts({w for forms in seen.values() for w in forms}, language) \
+        if language.compounds else {}
+    shorter: dict[str, str | None] = {}  # a word -> the stem of it less an ending, if that differs
+
+    def less_ending(word: str) -> str | None:
+        if word not in shorter:
+            cut = search_words.without_ending(word, query) if query and language.compounds else None
+            shorter[word] = stem(cut) if cut and stem(cut) != stem(word) else None
+        return shorter[word]
+
+    def parts_of(word: str) -> tuple[str, ...]:
+        """What a word adds to the "parts" field: its parts' stems, and its own and its
+        parts' stems less an ending."""
+        found = []
+        for part in (word, *split.get(word, ())):
+            if part != word:
+                found.append(stem(part))
+            if (cut := less_ending(part)) is not None:
+                found.append(cut)
+        return tuple(found)
+
+    adds = {word: parts_of(word) for forms in seen.values() for word in forms}
+
+    def terms():
+        for title, title_glued, body, body_glued, tags in entries:
+            yield {"title": language.stems(title + title_glued), "text": language.stems(body + body_glued),
+                   "tags": language.stems(tags), "parts": [term for word in title + body for term in adds[word]]}
+
+    postings = search_weights.postings(terms(), FIELDS)
+    shown_as = {stem: min(forms, key=lambda w: (-forms[w], len(w), w)) for stem, forms in seen.items()}
+    return postings, shown_as
+
+
+def language_data(docs: list[dict], language: search_words.Language, query: dict) -> tuple[dict, dict[str, object]]:
+    """One language's manifest and shards, as kb.build.search_file writes them."""
+    docs = search_file.order(docs)
+    postings, shown_as = build_index(docs, language, query)
+    shown = [{"location": doc["location"], "title": doc["title"], "text": teaser(doc["text"])} for doc in docs]
+    # the word each term stands for, for "Did you mean …?": "" when it is the term itself, None
+    # when it stands for no word of the site (a compound's part less an ending, say)
+    words = {term: "" if word == term else word for term, word in shown_as.items()}
+    manifest, shards = search_file.shard(postings, list(FIELDS), shown, words)
+    return {"format": search_file.FORMAT, "stemmer": language.stemmer_name, "stop_words": sorted(language.stop_words),
+            "query": query, **manifest}, shards
+
+
+def index_href(prefix: str) -> str:
+    """The address of a language's DATA relative to the worker ("" for the default language,
+    "en/" for English), as search_index.json names it and the page hands it to the worker."""
+    return posixpath.relpath(f"{prefix}{compat.SEARCH_INDEX.parent.as_posix()}/{search_file.DATA}",
+                             posixpath.dirname(search_worker.TARGET))
+
+
+def write_language(folder: Path, prefix: str, config: dict, data: tuple[dict, dict[str, object]], lang: str,
+                   inline_script: bool) -> list[Path]:
+    """A language's search_index.json, which names the manifest for the worker, and the
+    manifest and its shards beside it, each also gzipped; for the offline edition
+    (inline_script) search_index.json and .js that hold them all."""
+    manifest, shards = data
+    index_file = folder / prefix / compat.SEARCH_INDEX
+    if inline_script:
+        return compat.write_search_index(index_file, dict(config, kb=dict(manifest, shards=shards)), [], lang,
+                                         inline_script)
+    written = []
+    for path, value in ((index_file.parent / search_file.DATA, manifest),
+                        *((index_file.parent / search_file.SHARDS / name, shard) for name, shard in shards.items())):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = search_file.dumps(value)
+        path.write_bytes(text)
+        # deploy/nginx.conf serves these (gzip_static) instead of compressing them on every request
+        zipped = path.with_name(path.name + ".gz")
+        zipped.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+        written += [path, zipped]
+    kb = {"format": search_file.FORMAT, "href": index_href(prefix)}
+    return [*compat.write_search_index(index_file, dict(config, kb=kb), [], lang, inline_script), *written]
+
+
+def build(root: Path, site_dir: Path, prefix: str, config: dict, docs: list[dict], lang: str,
+          inline_script: bool) -> list[Path]:
+    """Build a language's index from its entries and write its files; the files written.
+    Empties `docs`: the index holds what it needs of them."""
+    data = language_data(docs, search_words.language(root, lang), search_words.query_settings(root, lang))
+    del docs[:]
+    return write_language(site_dir, prefix, config, data, lang, inline_script)
+
+
+def build_elsewhere(conn, root: Path, lang: str) -> None:
+    """`build` in a process of its own: the language's words are ready (lunr.py imported)
+    before the entries arrive through `conn`, as (site_dir, prefix, config, docs,
+    inline_script); the files written, or the failure, go back through it."""
+    try:
+        search_words.language(root, lang)
+        site_dir, prefix, config, docs, inline_script = conn.recv()
+        conn.send(("done", [str(path) for path in build(root, site_dir, prefix, config, docs, lang, inline_script)]))
+    except EOFError:
+        pass  # the build stopped before it handed over the entries
+    except BaseException as exc:  # noqa: BLE001  (reported by the build, in the other process)
+        conn.send(("failed", str(exc) or type(exc).__name__))
