@@ -27,7 +27,7 @@ from kb.build import (
     search_worker,
 )
 from kb.build.listings import Deferred
-from kb.build.search_language import index_href, plain  # noqa: F401  (index_href: kb.build.session names it here)
+from kb.build.search_language import plain
 from kb.model.load import Content, built_url
 
 

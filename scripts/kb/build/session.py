@@ -36,6 +36,7 @@ from kb.build import (
     offline,
     pages,
     search_index,
+    search_language,
     word_index,
 )
 from kb.checks.scope import Scope
@@ -178,7 +179,7 @@ class BuildSession:
         # The page names its language's index to the search worker as it starts it, so the
         # worker fetches it at once; the offline edition carries the index in a script.
         env.globals["kb_search_index"] = ("" if compat.offline_enabled(config)
-                                          else search_index.index_href(content.site.folder(lang)))
+                                          else search_language.index_href(content.site.folder(lang)))
         return env
 
     def select_files(self, files, config):
