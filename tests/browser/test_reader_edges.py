@@ -213,14 +213,16 @@ def test_the_search_form_can_be_sent_and_leads_to_results_or_the_a_to_z_page(bro
     context.close()
 
 
-#: Every state the search box shows: the text in the box and the count line, read in the
-#: frame painted after each change of the count line (a change that the page's own scripts
-#: make and mend within one task is never painted, and no reader sees it).
+#: Every state the search box shows: the count line as painted, read in the frame after each
+#: change of it (a change that the page's own scripts make and mend within one task is never
+#: painted, and no reader sees it), beside the text the box held when the line was written.
+#: A key pressed between the writing and the paint is the reader's next search, not an answer
+#: shown for other text; an answer written after the box changed is what the test catches.
 WATCH = """() => { window.kbSeen = []; const input = document.querySelector('.md-search__input');
   const meta = document.querySelector('.md-search-result__meta');
-  let pending = false;
-  new MutationObserver(() => { if (pending) { return; } pending = true;
-    requestAnimationFrame(() => { pending = false; kbSeen.push([input.value, meta.textContent.trim(),
+  let pending = false, written = '';
+  new MutationObserver(() => { written = input.value; if (pending) { return; } pending = true;
+    requestAnimationFrame(() => { pending = false; kbSeen.push([written, meta.textContent.trim(),
       document.querySelectorAll('.md-search-result__item').length]); }); })
     .observe(meta, {childList: true, subtree: true, characterData: true}); }"""
 
