@@ -54,6 +54,18 @@ def on_page_markdown(markdown, page, config, files):
     _record(event="page", src=page.file.src_uri, build=build, file=written,
             theme=compat.build_language(config, "sv"))
 
+SEEN = [None, 0]  # the theme's list of entries (kept alive), how many of them were recorded
+
+@compat.after_search_indexed
+def on_page_context(context, page, config, nav):
+    entries = compat.search_entries(config)
+    if entries is None:  # search is off (KB_CONTRACT_SKIP)
+        return context
+    held = SEEN[1] if SEEN[0] is entries else 0
+    SEEN[:] = [entries, len(entries)]
+    _record(event="indexed", src=page.file.src_uri, entries=entries[held:])
+    return context
+
 def on_post_template(output, template_name, config):
     if template_name == "404.html":
         _record(event="404", lang=compat.build_language(config, "sv"))
@@ -170,6 +182,20 @@ def test_material_search_index_format(recorded):
     pages = {doc["location"] for doc in index["docs"] if "#" not in doc["location"]}
     assert all(doc["location"].split("#")[0] in pages for doc in index["docs"]), broken(
         "read_search_index", "a section's entry is no longer under its page's address")
+
+
+def test_material_hands_over_each_pages_entries_as_the_page_is_built(recorded):
+    """kb.build.search_index takes each page's entries from the theme's list as the page
+    is built: together they are what the combined index holds, and its config reads alone."""
+    events, out = recorded
+    streamed = [entry for e in events if e["event"] == "indexed" for entry in e["entries"]]
+    index = compat.read_search_index(out / compat.SEARCH_INDEX)
+    assert streamed == index["docs"], broken(
+        "search_entries", "the entries a page adds to the theme's list are not what its index holds")
+    assert {e["src"] for e in events if e["event"] == "indexed" and e["entries"]} >= {"index.md", "index.en.md"}, \
+        broken("after_search_indexed", "a page's entries are not in the theme's list by then")
+    assert compat.read_search_config(out / compat.SEARCH_INDEX) == index["config"], broken(
+        "read_search_config", "the index file no longer starts with its config")
 
 
 def test_material_reads_the_offline_index_from_a_script_variable():

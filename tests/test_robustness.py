@@ -72,6 +72,7 @@ def build_fails_with(project: Path, tmp_path: Path, expected: list[str], within:
     for line in expected:
         assert line in result.stderr, result.stderr
     assert took < within, f"the build took {took:.0f} s to fail"
+    assert not list((tmp_path / "site").rglob("*.html")), "a page was written before the verdict"
 
 
 # --- 1. the helpline the warnings point to ------------------------------------------------

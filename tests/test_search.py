@@ -222,6 +222,38 @@ def test_the_index_weights_are_lunr_builders_to_the_bit():
     assert ours == lunr
 
 
+def test_entries_handed_over_page_by_page_make_the_index_all_of_them_make_at_once():
+    """The build hands each language's entries over as pages are written, in the order
+    MkDocs builds them; the index is the one made of them all, in the index's own order."""
+    language = search_words.Language("xx", "stemmer", frozenset({"och"}), lambda word: word.rstrip("s"))
+    pages = [[{"location": f"p{number}/", "title": f"Sida {number}", "text": f"offer och stöd {number} Telefon112"},
+              {"location": f"p{number}/#del", "title": "Del", "text": "samverkan " * number, "tags": ["nyckel"]}]
+             for number in range(12)]
+    whole = search_language.language_data([doc for page in pages for doc in page], language, search_words.QUERY)
+    collected = search_language.Collected(language)
+    for batch in (pages[7:], pages[:3], pages[3:7]):  # not in the order of their addresses
+        collected.add([doc for page in reversed(batch) for doc in page])
+    assert collected.data(search_words.QUERY) == whole
+    manifest, shards = whole
+    order = [doc["location"] for doc in search_file.Sharded(manifest, shards.__getitem__).all_docs()]
+    assert order[:4] == ["p0/", "p0/#del", "p1/", "p1/#del"] and order[-1] == "p9/#del", order
+
+
+def test_an_index_that_cannot_be_made_stops_the_build_with_a_message(tmp_path, content):
+    """A language's index is made in a process of its own: a failure there reaches the build
+    as a BuildError that says what went wrong, not as a hang or a traceback from elsewhere."""
+    from kb.build import compat, search_index
+
+    made = search_index.IndexBuild(content, directory_urls=True)
+    made._processes[content.site.languages[0]].give([{"location": "a/"}])  # no title: the process fails
+    try:
+        made.write(tmp_path, {"lang": ["sv"]})
+    except compat.BuildError as error:
+        assert "the search index could not be built" in str(error) and "title" in str(error), error
+    else:
+        raise AssertionError("the build went on without its index")
+
+
 def test_the_suite_is_large_and_points_at_real_pages():
     assert len(CASES) >= 150
     for lang in ("sv", "en"):

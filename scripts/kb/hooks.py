@@ -35,6 +35,11 @@ def on_page_content(html, page, config, files):
     return current().page_content(html, page, config)
 
 
+@compat.after_search_indexed
+def on_page_context(context, page, config, nav):
+    return current().page_indexed(context, page, config)
+
+
 def on_post_page(output, page, config):
     return current().post_page(output, page, config)
 

@@ -84,6 +84,9 @@ def version_problems() -> list[str]:
 #: The priority of the hook that runs after static-i18n has built every language and
 #: written the combined search index (static-i18n 1.3.1 uses -100).
 after_every_language = event_priority(-200)
+#: After Material's search plugin has split a page into its index entries (its
+#: on_page_context has the default priority, 0).
+after_search_indexed = event_priority(-50)
 #: After static-i18n has chosen each language's files (its on_files runs at -100): a page
 #: made in memory has no file on disk for it to pick in one language or the other.
 after_language_files = event_priority(-150)
@@ -268,6 +271,30 @@ def read_search_index(path: Path) -> dict:
     """Material 9.8.1's index: {"config": {"lang": [...], "separator": ..., ...},
     "docs": [{"location", "title", "text", "tags"?}, ...]}."""
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_search_config(path: Path) -> dict:
+    """The "config" of Material 9.8.1's index file, which it writes first, read without the
+    entries after it (tens of MB at 10,000 methods)."""
+    with path.open(encoding="utf-8") as file:
+        start = file.read(65536)
+    if start.startswith('{"config":'):
+        try:
+            return json.JSONDecoder().raw_decode(start, len('{"config":'))[0]
+        except json.JSONDecodeError:
+            pass  # longer than what was read
+    return read_search_index(path)["config"]
+
+
+def search_entries(config) -> list[dict] | None:
+    """The entries Material 9.8.1's search plugin has made in this language's build so far:
+    its SearchIndex.entries, a new list for each build (its on_config), to which each
+    page's on_page_context appends the page's sections as {"location", "title", "text",
+    "tags"?}. None when the plugin is off (a dirty rebuild)."""
+    plugin = config.plugins.get("material/search")
+    if plugin is None or not plugin.config.enabled or not hasattr(plugin, "search_index"):
+        return None
+    return plugin.search_index.entries
 
 
 def write_search_index(path: Path, config: dict, docs: list[dict], lang: str, inline_script: bool) -> list[Path]:

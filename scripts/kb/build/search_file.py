@@ -20,7 +20,7 @@ of ours reaches every field, so only the weights of the query's own terms count,
 postings carry them: no entry's vector is shipped. kb.tools.search and the worker
 (overrides/assets/kb-search-worker.js) read these files through the same steps.
 
-Entries are numbered in the order of their page's address, then their own (`order`): a
+Entries are numbered in the order of their page's address, then their own (`order_key`): a
 page's entries are neighbours, and comparing two numbers compares two addresses, which is
 how ties are ranked. The offline edition works from file://, where a worker cannot fetch:
 its search_index.js carries the manifest with every shard in it (`config["kb"]["shards"]`).
@@ -55,9 +55,9 @@ DOCS_PER_SHARD = 32
 SCALE = search_weights.SCALE
 
 
-def order(docs: list[dict]) -> list[dict]:
-    """The entries in the order they are numbered: by page address, then their own."""
-    return sorted(docs, key=lambda doc: (doc["location"].split("#", 1)[0], doc["location"]))
+def order_key(doc: dict) -> tuple[str, str]:
+    """Where an entry comes in the order entries are numbered: by page address, then its own."""
+    return doc["location"].split("#", 1)[0], doc["location"]
 
 
 def dumps(value: object) -> bytes:
@@ -66,7 +66,7 @@ def dumps(value: object) -> bytes:
 
 def shard(postings: search_weights.Postings, fields: list[str], docs: list[dict],
           words: dict[str, str | None]) -> tuple[dict, dict[str, object]]:
-    """The weights of the terms of `docs` (numbered 0, 1, ... in `order`; see
+    """The weights of the terms of `docs` (numbered 0, 1, ... by `order_key`; see
     kb.build.search_weights) and the word each term stands for, as the manifest's index
     part and the shards, by file name. `postings` is emptied as the shards fill."""
     terms = sorted(postings)  # no astral characters: UTF-16 order

@@ -1,13 +1,14 @@
-"""One search index per language, built once, after the build, with lunr.py.
+"""One search index per language, made while the build writes the pages, with lunr.py.
 
-static-i18n writes one search index holding every language, in the theme's format.
-split_index takes it apart by language, adds what the theme's indexer never saw (the
-facts and statute box under a title and the method catalogue's entries, which go into
-the HTML after it; glossary synonyms; front-matter keywords as boosted tags), builds one
-lunr index per language over those texts with the language's words (kb.build.search_words,
-kb.build.search_language), and writes it into the file the theme's page script fetches
-(kb.build.search_file), with the search worker that answers the theme's search box
-(kb.build.search_worker). `kb search` reads the same file.
+Material's search plugin splits each page into sections as the page is built. Each
+language's sections go, page by page, to a process of its own (`IndexBuild`,
+kb.build.search_language), with what the theme's indexer never saw added (the facts and
+statute box under a title and the method catalogue's entries, which go into the HTML after
+it; glossary synonyms; front-matter keywords as boosted tags). That process splits their
+texts into the language's words (kb.build.search_words) as they come, so that when the last
+page is written the index is nearly made: it then writes the file the theme's page script
+fetches (kb.build.search_file), and the build writes the search worker that answers the
+theme's search box (kb.build.search_worker). `kb search` reads the same file.
 """
 
 from __future__ import annotations
@@ -115,94 +116,120 @@ def _glossary_synonyms(content: Content, lang: str, text: str) -> list[str]:
     return found
 
 
-def split_index(site_dir: Path, content: Content, inline_script: bool = False) -> list[Path]:
-    """Replace the combined index with one index per language, and write the search worker;
-    returns the files written. Each further language's index is built in a process of its
-    own (kb.build.search_language) while this one builds the default language's."""
-    combined_path = site_dir / compat.SEARCH_INDEX
-    if not combined_path.is_file():
-        return []
-    languages, root = content.site.languages, content.site.root
-    elsewhere = {lang: _Elsewhere(root, lang) for lang in languages[1:]}  # starting while this one reads
-    combined = compat.read_search_index(combined_path)
-    config = combined["config"]
+class _Additions:
+    """What a language's entries get that the theme's indexer never saw: the facts, statute
+    boxes and catalogue entries the build puts into pages after the theme indexed them,
+    front-matter keywords and place names as tags, and glossary synonyms. Worked out once
+    per language, then added to each page's entries as they come."""
 
-    def language_of(location: str) -> str:
-        return next((x for x in languages[1:] if location == x or location.startswith((f"{x}/", f"{x}#"))),
-                    languages[0])
-
-    by_language: dict[str, list[dict]] = {lang: [] for lang in languages}
-    seen: set[str] = set()
-    for doc in combined.pop("docs"):
-        if doc["location"] in seen:
-            continue  # `make serve` hands the theme's index each section twice: a result shows once
-        seen.add(doc["location"])
-        by_language[language_of(doc["location"])].append(doc)
-    del combined, seen
-    if sum(1 for docs in by_language.values() if docs) < 2:
-        for process in elsewhere.values():
-            process.stop()
-        return []  # not the combined index (an earlier build's, or already split)
-    directory_urls = not any(doc["location"].split("#", 1)[0].endswith(".html")
-                             for docs in by_language.values() for doc in docs)
-
-    def entries(lang: str) -> list[dict]:
-        """The language's entries as its index holds them (each entry of the combined index
-        is let go as it is copied)."""
-        prefix = content.site.folder(lang)
+    def __init__(self, content: Content, lang: str, directory_urls: bool) -> None:
+        self.content, self.lang = content, lang
+        self.prefix = content.site.folder(lang)
         # A page's list of sources is left out: its issuers and titles would match nearly every
         # query about the law on every page that cites it, above the pages that explain it.
-        sources = f"#{citations.section_id(content, lang)}"
-        docs = [dict(doc, location=doc["location"].removeprefix(lang).removeprefix("/") if prefix else doc["location"])
-                for doc in by_language.pop(lang) if not doc["location"].endswith(sources)]
-        _add_what_the_theme_did_not_see(content, lang, docs, directory_urls)
+        self.sources = f"#{citations.section_id(content, lang)}"
+        self.glossaries = {built_url(p.key, directory_urls) for p in content.valid_pages() if p.meta.type == "glossary"}
+        self.keywords = _keywords(content, lang, directory_urls)
+        self.places = _place_tags(content, lang, directory_urls)
+        self.added = _after_title_texts(content, lang, directory_urls)
+        for location, text in _catalogue_texts(content, lang, directory_urls).items():
+            self.added[location] = f"{self.added[location]} {text}" if location in self.added else text
+
+    def entries(self, docs: list[dict]) -> list[dict]:
+        """The language's entries for the theme's entries of whole pages, as its index holds
+        them: addressed within the language's folder, the list of sources left out, and
+        what the theme did not see added."""
+        prefix = self.prefix
+        docs = [dict(doc, location=doc["location"].removeprefix(self.lang).removeprefix("/") if prefix
+                     else doc["location"]) for doc in docs if not doc["location"].endswith(self.sources)]
+        for doc in docs:
+            if doc["location"] in self.added:
+                doc["text"] += f" <p>{self.added[doc['location']]}</p>"
+        page_text: dict[str, str] = {}
+        for doc in docs:
+            page = doc["location"].split("#", 1)[0]
+            page_text[page] = page_text.get(page, "") + " " + doc["title"] + " " + doc["text"]
+        for doc in docs:
+            if doc["location"] in self.places:
+                doc["tags"] = self.places[doc["location"]]
+            if "#" in doc["location"]:
+                continue
+            if self.keywords.get(doc["location"]):
+                doc["tags"] = self.keywords[doc["location"]]
+            if doc["location"] not in self.glossaries:  # synonyms count as text: found, not boosted
+                synonyms = _glossary_synonyms(self.content, self.lang, page_text[doc["location"]])
+                if synonyms:
+                    doc["text"] += " " + " ".join(synonyms)
         return docs
 
-    for lang, process in elsewhere.items():
-        process.give(site_dir, content.site.folder(lang), config, entries(lang), inline_script)
-    default = languages[0]
-    written = search_language.build(root, site_dir, content.site.folder(default), config, entries(default), default,
-                                    inline_script)
-    for process in elsewhere.values():
-        written += process.written()
-    written.append(search_worker.write(root, site_dir, languages))
-    return written
 
+class IndexBuild:
+    """One index per language, each made in a process of its own (spawned: see
+    kb.build.search_language) from the theme's entries, handed over page by page as the
+    build writes them (`add`); `write` then writes every language's files."""
 
-def _add_what_the_theme_did_not_see(content: Content, lang: str, docs: list[dict], directory_urls: bool) -> None:
-    """Into a language's entries: the facts, statute boxes and catalogue entries the build
-    put into pages after the theme indexed them, front-matter keywords as tags, and glossary
-    synonyms."""
-    glossaries = {built_url(p.key, directory_urls) for p in content.valid_pages() if p.meta.type == "glossary"}
-    keywords = _keywords(content, lang, directory_urls)
-    places = _place_tags(content, lang, directory_urls)
-    added = _after_title_texts(content, lang, directory_urls)
-    for location, text in _catalogue_texts(content, lang, directory_urls).items():
-        added[location] = f"{added[location]} {text}" if location in added else text
-    for doc in docs:
-        if doc["location"] in added:
-            doc["text"] += f" <p>{added[doc['location']]}</p>"
-    page_text: dict[str, str] = {}
-    for doc in docs:
-        page = doc["location"].split("#", 1)[0]
-        page_text[page] = page_text.get(page, "") + " " + doc["title"] + " " + doc["text"]
-    for doc in docs:
-        if doc["location"] in places:
-            doc["tags"] = places[doc["location"]]
-        if "#" in doc["location"]:
-            continue
-        if keywords.get(doc["location"]):
-            doc["tags"] = keywords[doc["location"]]
-        if doc["location"] not in glossaries:  # synonyms count as text: found, not boosted
-            synonyms = _glossary_synonyms(content, lang, page_text[doc["location"]])
-            if synonyms:
-                doc["text"] += " " + " ".join(synonyms)
+    #: Entries sent to a language's process at a time: fewer, larger messages.
+    BATCH = 64
+
+    def __init__(self, content: Content, directory_urls: bool) -> None:
+        self.content, self.directory_urls = content, directory_urls
+        self._languages = content.site.languages
+        root = content.site.root
+        self._processes = {lang: _Elsewhere(root, lang) for lang in self._languages}  # start while pages are built
+        self._additions: dict[str, _Additions] = {}
+        self._waiting: dict[str, list[dict]] = {lang: [] for lang in self._languages}
+        self._seen: set[str] = set()
+
+    def _language_of(self, location: str) -> str:
+        return next((x for x in self._languages[1:] if location == x or location.startswith((f"{x}/", f"{x}#"))),
+                    self._languages[0])
+
+    def add(self, docs: list[dict]) -> None:
+        """The theme's entries of one or more whole pages, in any language."""
+        by_language: dict[str, list[dict]] = {}
+        for doc in docs:
+            if doc["location"] in self._seen:
+                continue  # an entry the theme handed over twice: a result shows once
+            self._seen.add(doc["location"])
+            by_language.setdefault(self._language_of(doc["location"]), []).append(doc)
+        for lang, found in by_language.items():
+            if lang not in self._additions:
+                self._additions[lang] = _Additions(self.content, lang, self.directory_urls)
+            waiting = self._waiting[lang]
+            waiting += self._additions[lang].entries(found)
+            if len(waiting) >= self.BATCH:
+                self._processes[lang].give(waiting)
+                self._waiting[lang] = []
+
+    def write(self, site_dir: Path, config: dict, inline_script: bool = False) -> list[Path]:
+        """Every language's index files (`config` is the theme's index config), and the search
+        worker; the files written."""
+        for lang, process in self._processes.items():
+            if self._waiting[lang]:
+                process.give(self._waiting[lang])
+            self._waiting[lang] = []
+            process.write(site_dir, self.content.site.folder(lang), config, inline_script)
+        written, processes, self._processes = [], self._processes, {}
+        try:
+            for process in processes.values():
+                written += process.written()
+        finally:
+            for process in processes.values():
+                process.stop()  # after a failure: the others end too
+        written.append(search_worker.write(self.content.site.root, site_dir, self._languages))
+        return written
+
+    def stop(self) -> None:
+        """Let the processes end without writing (the build failed)."""
+        for process in self._processes.values():
+            process.stop()
+        self._processes = {}
 
 
 class _Elsewhere:
-    """A language's index built in a new interpreter (spawned: see kb.build.search_language).
-    It starts before its entries are ready, so that the interpreter's start overlaps the
-    work of preparing them; `give` hands them over, and this process lets them go."""
+    """A language's index made in a new interpreter (spawned: see kb.build.search_language),
+    which starts as the build does, so that its start and the splitting of the entries
+    into words go on beside the build's own work."""
 
     def __init__(self, root: Path, lang: str) -> None:
         context = multiprocessing.get_context("spawn")
@@ -212,15 +239,23 @@ class _Elsewhere:
         self._process.start()
         theirs.close()
 
-    def give(self, site_dir: Path, prefix: str, config: dict, docs: list[dict], inline_script: bool) -> None:
+    def give(self, docs: list[dict]) -> None:
+        self._send(("entries", docs))
+
+    def write(self, site_dir: Path, prefix: str, config: dict, inline_script: bool) -> None:
+        self._send(("write", site_dir, prefix, config, inline_script))
+
+    def _send(self, message: tuple) -> None:
         try:
-            self._conn.send((site_dir, prefix, config, docs, inline_script))
+            self._conn.send(message)
         except OSError:
             pass  # the process is gone: `written` says so
 
     def stop(self) -> None:
-        """Let the process end (without entries it ends at once)."""
+        """End the process, whatever it is doing (the build stops, or it has answered)."""
         self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
         self._process.join()
 
     def written(self) -> list[Path]:
@@ -230,7 +265,8 @@ class _Elsewhere:
         except (EOFError, OSError):
             status, value = "failed", "its process ended before it finished"
         finally:
-            self.stop()
+            self._conn.close()
+            self._process.join()
         if status != "done":
             raise compat.BuildError(f"the search index could not be built: {value}")
         return [Path(path) for path in value]

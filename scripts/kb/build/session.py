@@ -113,6 +113,8 @@ class BuildSession:
         self.shared: tuple = ()  # data/ and mkdocs.yml as the last complete build saw them
         self.shared_now: tuple = ()  # ... and as the running build sees them
         self.streamed: link_check.StreamedCheck | None = None  # a full build's, reading pages as written
+        self.search: search_index.IndexBuild | None = None  # a full build's indexes, fed page by page
+        self._indexed: tuple[list | None, int] = (None, 0)  # the theme's entries of this language, how many fed
         self.templates = CompiledTemplates()
         self._content: tuple[tuple, Content, list[Problem]] | None = None
         self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
@@ -157,6 +159,10 @@ class BuildSession:
             compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
         if outermost and not self.dirty and link_check.may_fork():
             self.streamed = link_check.StreamedCheck(Path(config.site_dir), content.site, _site_host(config))
+        if outermost and not self.dirty_rebuild:  # a dirty rebuild keeps the first build's indexes
+            if self.search:
+                self.search.stop()
+            self.search = search_index.IndexBuild(content, config.use_directory_urls)
         return config
 
     def serve(self, server, config):
@@ -241,6 +247,19 @@ class BuildSession:
             compat.log.warning(f"the allowlist removed this from the page, which is published without it:\n{listing}")
         return html
 
+    def page_indexed(self, context, page, config):
+        """The theme's search has split the page into entries: they go to the index of their
+        language now, not after the last page."""
+        entries = compat.search_entries(config)
+        if self.search is None or entries is None:
+            return context
+        held, fed = self._indexed
+        if held is not entries:  # the first page of a language's build
+            fed = 0
+        self.search.add(entries[fed:])
+        self._indexed = (entries, len(entries))
+        return context
+
     def post_page(self, output: str, page, config) -> str:
         """Listings go in now, after search has indexed the page; pages in other languages
         than the default search their own language's index."""
@@ -298,9 +317,12 @@ class BuildSession:
         changes.write_feeds(content, site_dir, config.site_url or "", self.options.include_drafts)
         offline_build = compat.offline_enabled(config)
         pending: Callable[[], object] | None = None
-        if not rebuild:
+        search, self.search, self._indexed = self.search, None, (None, 0)
+        if search and not rebuild and (site_dir / compat.SEARCH_INDEX).is_file():
             def pending():
-                search_index.split_index(site_dir, content, inline_script=offline_build)
+                search.write(site_dir, compat.read_search_config(site_dir / compat.SEARCH_INDEX), offline_build)
+        elif search:
+            search.stop()
         if offline_build:  # pages link to the shim and the index script: both exist before the check
             if pending:
                 pending()
@@ -326,6 +348,10 @@ class BuildSession:
     def failed(self) -> None:
         self.depth = 0
         self.written.clear()
+        if self.search:
+            self.search.stop()
+            self.search = None
+        self._indexed = (None, 0)
         if self.streamed:
             self.streamed.stop()
             self.streamed = None
