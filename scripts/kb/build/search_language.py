@@ -13,6 +13,7 @@ import html
 import os
 import posixpath
 import re
+from array import array
 from collections import Counter
 from pathlib import Path
 
@@ -52,22 +53,33 @@ class Collected:
     """A language's entries as they come (page by page while the build writes its pages, or
     all at once): each entry's text is split into words as it comes, and only its words and
     what a result shows of it are kept, so that the index is nearly made when the last page
-    is written. Each word is kept as the one copy the vocabulary holds, and stemmed once for
-    the whole index (Language.stem)."""
+    is written. Each word is kept as its number in the vocabulary (4 bytes where a list
+    held 8: the entries are held for the whole build), and stemmed once for the whole
+    index (Language.stem)."""
 
     def __init__(self, language: search_words.Language) -> None:
         self.language = language
-        self._one_copy: dict[str, str] = {}
-        self._counts: Counter[str] = Counter()  # how often the index has each word
+        self._vocabulary: list[str] = []  # every word, by number
+        self._number: dict[str, int] = {}
+        self._counts: Counter[int] = Counter()  # how often the index has each word
         # per entry: its place in the index's order, what a result shows of it, and the words
         # of its title and text, the parts of their glued words and its tags' words
-        self._entries: list[tuple[tuple[str, str], dict[str, str], tuple[list[str], ...]]] = []
+        self._entries: list[tuple[tuple[str, str], dict[str, str], tuple[array, ...]]] = []
 
     def add(self, docs: list[dict]) -> None:
-        stop, one_copy = self.language.stop_words, self._one_copy
+        stop, number, vocabulary = self.language.stop_words, self._number, self._vocabulary
 
-        def kept(found: list[str]) -> list[str]:
-            return [one_copy.setdefault(word, word) for word in found if word not in stop]
+        def kept(found: list[str]) -> array:
+            held = array("I")
+            for word in found:
+                if word in stop:
+                    continue
+                at = number.get(word)
+                if at is None:
+                    at = number[word] = len(vocabulary)
+                    vocabulary.append(word)
+                held.append(at)
+            return held
 
         for doc in docs:
             title, body = plain(doc["title"]), plain(doc["text"])
@@ -87,9 +99,10 @@ class Collected:
         language, stem = self.language, self.language.stem
         entries = sorted(self._entries, key=lambda entry: entry[0])  # stable: entries of one place keep theirs
         self._entries = []
+        vocabulary = self._vocabulary
         seen: dict[str, dict[str, int]] = {}  # a stem -> the words it stands for, and how often
         for word, count in self._counts.items():
-            seen.setdefault(stem(word), {})[word] = count
+            seen.setdefault(stem(vocabulary[word]), {})[vocabulary[word]] = count
         self._counts = Counter()
         split = search_words.compound_parts({w for forms in seen.values() for w in forms}, language) \
             if language.compounds else {}
@@ -115,7 +128,8 @@ class Collected:
         adds = {word: parts_of(word) for forms in seen.values() for word in forms}
 
         def terms():
-            for _, _, (title, title_glued, body, body_glued, tags) in entries:
+            for _, _, numbers in entries:
+                title, title_glued, body, body_glued, tags = ([vocabulary[n] for n in held] for held in numbers)
                 yield {"title": language.stems(title + title_glued), "text": language.stems(body + body_glued),
                        "tags": language.stems(tags), "parts": [term for word in title + body for term in adds[word]]}
 
