@@ -76,9 +76,16 @@ def test_a_typo_finds_the_page_but_below_the_exact_word():
     assert search.search(loaded, "exploatxyng") == []  # two letters wrong
 
 
+def _all_at_once(docs: list[dict], language: search_words.Language, query: dict) -> tuple[dict, dict]:
+    """A language's manifest and shards made of `docs` handed over in one batch."""
+    collected = search_language.Collected(language)
+    collected.add(docs)
+    return collected.data(query)
+
+
 def _made(docs: list[dict], language: search_words.Language, query: dict | None = None) -> search.Loaded:
     """An index made of `docs` as the build makes one, loaded as `kb search` loads it."""
-    made = search_language.language_data(docs, language, query or search_words.QUERY)
+    made = _all_at_once(docs, language, query or search_words.QUERY)
     manifest, shards = json.loads(json.dumps(made))
     return search.loaded(search_file.Sharded(manifest, shards.__getitem__), language)
 
@@ -229,7 +236,7 @@ def test_entries_handed_over_page_by_page_make_the_index_all_of_them_make_at_onc
     pages = [[{"location": f"p{number}/", "title": f"Sida {number}", "text": f"offer och stöd {number} Telefon112"},
               {"location": f"p{number}/#del", "title": "Del", "text": "samverkan " * number, "tags": ["nyckel"]}]
              for number in range(12)]
-    whole = search_language.language_data([doc for page in pages for doc in page], language, search_words.QUERY)
+    whole = _all_at_once([doc for page in pages for doc in page], language, search_words.QUERY)
     collected = search_language.Collected(language)
     for batch in (pages[7:], pages[:3], pages[3:7]):  # not in the order of their addresses
         collected.add([doc for page in reversed(batch) for doc in page])

@@ -189,7 +189,7 @@ class IndexBuild:
         by_language: dict[str, list[dict]] = {}
         for doc in docs:
             if doc["location"] in self._seen:
-                continue  # an entry the theme handed over twice: a result shows once
+                continue  # a location shows once in the index, however often the theme gives it
             self._seen.add(doc["location"])
             by_language.setdefault(self._language_of(doc["location"]), []).append(doc)
         for lang, found in by_language.items():

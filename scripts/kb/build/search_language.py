@@ -149,13 +149,6 @@ class Collected:
                 "stop_words": sorted(language.stop_words), "query": query, **manifest}, shards
 
 
-def language_data(docs: list[dict], language: search_words.Language, query: dict) -> tuple[dict, dict[str, object]]:
-    """One language's manifest and shards, as kb.build.search_file writes them."""
-    collected = Collected(language)
-    collected.add(docs)
-    return collected.data(query)
-
-
 def index_href(prefix: str) -> str:
     """The address of a language's DATA relative to the worker ("" for the default language,
     "en/" for English), as search_index.json names it and the page hands it to the worker."""
