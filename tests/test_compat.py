@@ -54,16 +54,12 @@ def on_page_markdown(markdown, page, config, files):
     _record(event="page", src=page.file.src_uri, build=build, file=written,
             theme=compat.build_language(config, "sv"))
 
-SEEN = [None, 0]  # the theme's list of entries (kept alive), how many of them were recorded
-
 @compat.after_search_indexed
 def on_page_context(context, page, config, nav):
-    entries = compat.search_entries(config)
+    entries = compat.take_search_entries(config)
     if entries is None:  # search is off (KB_CONTRACT_SKIP)
         return context
-    held = SEEN[1] if SEEN[0] is entries else 0
-    SEEN[:] = [entries, len(entries)]
-    _record(event="indexed", src=page.file.src_uri, entries=entries[held:])
+    _record(event="indexed", src=page.file.src_uri, entries=entries)
     return context
 
 def on_post_template(output, template_name, config):
@@ -73,8 +69,9 @@ def on_post_template(output, template_name, config):
 @compat.after_every_language
 def on_post_build(config):
     index = Path(config.site_dir) / compat.SEARCH_INDEX
-    docs = compat.read_search_index(index)["docs"] if index.is_file() else []
-    _record(event="post_build", depth=DEPTH[0], english_in_index=any(d["location"].startswith("en/") for d in docs))
+    theme = compat.read_search_index(index) if index.is_file() else None
+    _record(event="post_build", depth=DEPTH[0], theme_index=theme,
+            config=compat.read_search_config(index) if theme else None)
     DEPTH[0] -= 1
 '''
 
@@ -145,11 +142,11 @@ def test_static_i18n_nests_each_further_language_inside_the_default_languages_po
         "after_every_language", f"the builds of the languages no longer nest as BuildSession counts them: {order}")
 
 
-def test_the_combined_search_index_is_written_before_our_last_post_build(recorded):
+def test_the_themes_index_file_is_written_before_our_last_post_build(recorded):
     events, _ = recorded
     last = [e for e in events if e["event"] == "post_build"][-1]
-    assert last["english_in_index"], broken(
-        "after_every_language", "static-i18n no longer writes the combined index before priority -200")
+    assert last["theme_index"] and last["theme_index"]["config"]["lang"], broken(
+        "after_every_language", "the theme's index file, with its config, is not written before priority -200")
 
 
 def test_static_i18n_sets_the_theme_language_of_each_build(recorded):
@@ -174,26 +171,23 @@ def test_every_language_renders_its_own_404_page(recorded):
         "BuildSession.post_template", "404.html is no longer rendered once per language")
 
 
-def test_material_search_index_format(recorded):
-    _, out = recorded
-    index = compat.read_search_index(out / compat.SEARCH_INDEX)
-    assert isinstance(index["config"], dict) and index["config"]["lang"], broken("read_search_index", "no config")
-    assert {"location", "title", "text"} <= set(index["docs"][0]), broken("read_search_index", "an entry changed")
-    pages = {doc["location"] for doc in index["docs"] if "#" not in doc["location"]}
-    assert all(doc["location"].split("#")[0] in pages for doc in index["docs"]), broken(
-        "read_search_index", "a section's entry is no longer under its page's address")
-
-
 def test_material_hands_over_each_pages_entries_as_the_page_is_built(recorded):
-    """kb.build.search_index takes each page's entries from the theme's list as the page
-    is built: together they are what the combined index holds, and its config reads alone."""
+    """kb.build.search_index takes each page's entries out of the theme's list as the page
+    is built: every page's sections, in Material's format, and the theme's own file is then
+    left with its config and no entries."""
     events, out = recorded
     streamed = [entry for e in events if e["event"] == "indexed" for entry in e["entries"]]
-    index = compat.read_search_index(out / compat.SEARCH_INDEX)
-    assert streamed == index["docs"], broken(
-        "search_entries", "the entries a page adds to the theme's list are not what its index holds")
+    assert streamed and all({"location", "title", "text"} <= set(entry) for entry in streamed), broken(
+        "take_search_entries", "an entry changed")
+    pages = {entry["location"] for entry in streamed if "#" not in entry["location"]}
+    assert all(entry["location"].split("#")[0] in pages for entry in streamed), broken(
+        "take_search_entries", "a section's entry is no longer under its page's address")
     assert {e["src"] for e in events if e["event"] == "indexed" and e["entries"]} >= {"index.md", "index.en.md"}, \
         broken("after_search_indexed", "a page's entries are not in the theme's list by then")
+    assert any(entry["location"].startswith("en/") for entry in streamed), broken(
+        "take_search_entries", "the English pages' entries were not handed over")
+    index = compat.read_search_index(out / compat.SEARCH_INDEX)
+    assert index["docs"] == [], broken("take_search_entries", "the theme still writes entries that were taken")
     assert compat.read_search_config(out / compat.SEARCH_INDEX) == index["config"], broken(
         "read_search_config", "the index file no longer starts with its config")
 

@@ -18,10 +18,13 @@ import importlib.metadata
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+from mkdocs.exceptions import Abort as _Abort
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.pages import Page
 
 #: The versions every contract below was tested with, and the range the build accepts
 #: without a warning (same minor version). ProperDocs is MkDocs 1.6's maintained fork: the
@@ -42,6 +45,9 @@ log = get_plugin_logger("kb")
 #: What a hook raises to stop the build with a message (public MkDocs API, re-exported so
 #: that nothing outside kb.build imports mkdocs).
 BuildError = PluginError
+#: What MkDocs' build raises when it stops (strict-mode warnings, a BuildError), once it
+#: has logged why.
+Abort = _Abort
 
 
 def engine() -> str:
@@ -80,6 +86,47 @@ def version_problems() -> list[str]:
 # of the next language is called before the outer on_post_build returns. BuildSession
 # counts that nesting. The combined search index is written at the end of the outermost
 # on_post_build, so a hook that splits it must run after priority -100.
+
+def further_languages(config) -> list[str]:
+    """The languages static-i18n 1.3.1 builds after the default one (its build_languages,
+    those with `build: true`), in order."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        return []
+    return [lang for lang in plugin.build_languages if lang != plugin.default_language]
+
+
+def build_further_languages(config) -> None:
+    """Build every further language as static-i18n 1.3.1 does at the end of the default
+    language's build: its on_post_build runs one whole MkDocs build per language (with the
+    site folder not cleaned), then writes the theme's index file. Called in a fork taken
+    in the default language's on_files (kb.build.further_languages), so each further build
+    starts from what the default one had chosen by then, as it does when nested. Its
+    sitemap.xml, which the last language's build renders, names every page of every
+    language by the file's `page`: nested, the default language's files have theirs by
+    then, so here they are given theirs first (the sitemap reads only their addresses and
+    the build date)."""
+    plugin = config.plugins["i18n"]
+    for file in plugin.i18n_files_per_language.get(plugin.default_language, []):
+        if file.page is None:
+            Page(None, file, config)
+    plugin.on_post_build(config)
+
+
+def replace_further_builds(replacement: Callable[..., None]) -> Callable[[], None]:
+    """Make static-i18n 1.3.1's on_post_build call `replacement(config, dirty=…)` where it
+    would build a further language (its module's `build`, imported from MkDocs); returns
+    the function that puts MkDocs' build back."""
+    import mkdocs_static_i18n.plugin as i18n
+
+    original = i18n.build
+    i18n.build = replacement
+
+    def restore() -> None:
+        i18n.build = original
+
+    return restore
+
 
 #: The priority of the hook that runs after static-i18n has built every language and
 #: written the combined search index (static-i18n 1.3.1 uses -100).
@@ -261,6 +308,17 @@ def keep_out_of_collector() -> None:
     gc.freeze()
 
 
+def release_page_text(page) -> None:
+    """MkDocs 1.6 renders every page of a language before it writes the first, and keeps
+    each page's Markdown and HTML until the build ends; static-i18n builds each further
+    language inside the default language's build, so the default language's pages are still
+    held while the next language is rendered. Once its HTML is made (post_page), a page's
+    text is needed no more: Page.title reads the Markdown only to tell None (no source
+    read) from a title, so it keeps an empty string."""
+    page.markdown = ""
+    page.content = ""
+
+
 # --- Material's page and search formats -----------------------------------------------
 
 #: Where Material 9.8.1's search plugin writes its index, relative to a language's folder.
@@ -286,15 +344,21 @@ def read_search_config(path: Path) -> dict:
     return read_search_index(path)["config"]
 
 
-def search_entries(config) -> list[dict] | None:
-    """The entries Material 9.8.1's search plugin has made in this language's build so far:
-    its SearchIndex.entries, a new list for each build (its on_config), to which each
-    page's on_page_context appends the page's sections as {"location", "title", "text",
-    "tags"?}. None when the plugin is off (a dirty rebuild)."""
+def take_search_entries(config) -> list[dict] | None:
+    """The entries Material 9.8.1's search plugin has made in this language's build since
+    the last take, taken out of its list: its SearchIndex.entries, a new list for each build
+    (its on_config), to which each page's on_page_context appends the page's sections as
+    {"location", "title", "text", "tags"?}. The theme then writes an index file with its
+    config and no entries (the build writes its own), and neither it nor static-i18n, which
+    gathers every language's entries for a combined file, holds every page's text until the
+    end of the build. None when the plugin is off (a dirty rebuild)."""
     plugin = config.plugins.get("material/search")
     if plugin is None or not plugin.config.enabled or not hasattr(plugin, "search_index"):
         return None
-    return plugin.search_index.entries
+    entries = plugin.search_index.entries
+    taken = entries[:]
+    entries.clear()
+    return taken
 
 
 def write_search_index(path: Path, config: dict, docs: list[dict], lang: str, inline_script: bool) -> list[Path]:

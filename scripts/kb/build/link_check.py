@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import multiprocessing.connection
 import os
 import posixpath
 import re
@@ -147,23 +148,30 @@ def may_fork() -> bool:
 class StreamedCheck:
     """The link check of a full build, started before MkDocs writes the first page.
 
-    MkDocs builds on one core. A second process reads each page as soon as it has been
-    written, so when the build ends only the links themselves are left to check: at 2,000
-    methods, reading the pages was 1.5 s of the check's 2.2 s. It finds exactly what
-    check_site finds, and check_site takes over if the process fails.
+    A process of its own reads each page as soon as it has been written, by the build or
+    by the fork that builds the further languages (kb.build.further_languages), so when the
+    build ends only the links themselves are left to check: at 2,000 methods, reading the
+    pages was 1.5 s of the check's 2.2 s. It finds exactly what check_site finds, and
+    check_site takes over if the process fails.
 
     The process is a new interpreter (spawned), not a fork of the build: it needs none of
     the build's memory, and a fork's copy of it became the fork's own as the build went on
     (Python writes a reference count into every object it touches): 70 MB at 1,000
     methods, against 30 MB for a new interpreter."""
 
-    def __init__(self, site_dir: Path, site: Site, site_host: str = "") -> None:
+    def __init__(self, site_dir: Path, site: Site, site_host: str = "", writers: int = 1) -> None:
+        """`writers`: how many processes write pages (kb.build.further_languages forks one
+        for the further languages); each hands its pages over on a connection of its own."""
         self._args = (site_dir, site, site_host)
         context = multiprocessing.get_context("spawn")
-        self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_stream_worker, args=(theirs, *self._args), daemon=True)
+        pairs = [context.Pipe() for _ in range(writers)]
+        self._conns = [ours for ours, _ in pairs]
+        self._conn = self._conns[0]
+        self._process = context.Process(target=_stream_worker, args=([theirs for _, theirs in pairs], *self._args),
+                                        daemon=True)
         self._process.start()
-        theirs.close()
+        for _, theirs in pairs:
+            theirs.close()
         self._previous: Path | None = None
         self._batch: list[bytes] = []
 
@@ -183,17 +191,35 @@ class StreamedCheck:
             self._conn.send_bytes(b"\0".join(self._batch))
             self._batch.clear()
 
+    def become_writer(self, number: int) -> None:
+        """In the forked process: hand pages over on connection `number` (not 0, the build's)."""
+        for other, conn in enumerate(self._conns):
+            if other != number:
+                conn.close()
+        self._conn = self._conns[number]
+        self._previous, self._batch = None, []
+
+    def forked(self) -> None:
+        """In the build's process, once the writers are forked: their connections are theirs."""
+        for conn in self._conns[1:]:
+            conn.close()
+
+    def finish_writing(self) -> None:
+        """Every page of this writer is on disk: the last ones go over, then the end."""
+        try:
+            if self._previous is not None:
+                self._batch.append(os.fsencode(self._previous))
+                self._previous = None
+            self._hand_over()
+            self._conn.send_bytes(b"")  # the end
+        except OSError:
+            pass  # the process is gone: the build's `problems` says so
+
     def problems(self, meanwhile: Callable[[], object] | None = None) -> list[Problem]:
         """Every page's problems, once the build has written everything; `meanwhile` runs
         in this process while the other one checks."""
         try:
-            try:
-                if self._previous is not None:
-                    self._batch.append(os.fsencode(self._previous))
-                self._hand_over()
-                self._conn.send_bytes(b"")  # the end
-            except OSError:
-                pass  # the process is gone: receiving says so below
+            self.finish_writing()
             if meanwhile:
                 meanwhile()
             try:
@@ -210,16 +236,22 @@ class StreamedCheck:
             self._process.terminate()
 
 
-def _stream_worker(conn, site_dir: Path, site: Site, site_host: str) -> None:
-    """Read pages as their paths arrive; at the end (an empty message) check every built page."""
+def _stream_worker(conns: list, site_dir: Path, site: Site, site_host: str) -> None:
+    """Read pages as their paths arrive, from every writer; when each has said it has
+    finished (an empty message), check every built page and answer on the first."""
     parsed = _Pages()
+    writing = list(conns)
     try:
-        while names := conn.recv_bytes():
-            for name in names.split(b"\0"):
-                path = Path(os.fsdecode(name))
-                if path.is_file():  # a page with empty output is not written
-                    parsed[path] = _Page(path, parsed.strings)
-        conn.send(_check_pages(site_dir, site, site_host, _pages(site_dir), parsed))
+        while writing:
+            for conn in multiprocessing.connection.wait(writing):
+                names = conn.recv_bytes()
+                if not names:
+                    writing.remove(conn)
+                for name in names.split(b"\0") if names else ():
+                    path = Path(os.fsdecode(name))
+                    if path.is_file():  # a page with empty output is not written
+                        parsed[path] = _Page(path, parsed.strings)
+        conns[0].send(_check_pages(site_dir, site, site_host, _pages(site_dir), parsed))
     except (EOFError, OSError):
         pass  # the build stopped before its end
 

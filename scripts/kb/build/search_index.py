@@ -201,13 +201,19 @@ class IndexBuild:
                 self._processes[lang].give(waiting)
                 self._waiting[lang] = []
 
+    def flush(self) -> None:
+        """Hand over the entries still waiting for a full batch (at the end of the build, or
+        of the fork that builds the further languages: kb.build.further_languages)."""
+        for lang, waiting in self._waiting.items():
+            if waiting:
+                self._processes[lang].give(waiting)
+                self._waiting[lang] = []
+
     def write(self, site_dir: Path, config: dict, inline_script: bool = False) -> list[Path]:
         """Every language's index files (`config` is the theme's index config), and the search
         worker; the files written."""
+        self.flush()
         for lang, process in self._processes.items():
-            if self._waiting[lang]:
-                process.give(self._waiting[lang])
-            self._waiting[lang] = []
             process.write(site_dir, self.content.site.folder(lang), config, inline_script)
         written, processes, self._processes = [], self._processes, {}
         try:

@@ -8,8 +8,9 @@ built link checked, and in `make serve` the dirty rebuilds. What a build is aske
 nothing below the session reads the environment.
 
 static-i18n runs the whole build once per language, nested inside the default language's
-post-build step (see compat), and `mkdocs serve` rebuilds on every save: the content is
-loaded again only when a file under docs/ or data/ changed.
+post-build step (see compat); `mkdocs build` runs those further builds in a fork beside the
+default language's instead (kb.build.further_languages). `mkdocs serve` rebuilds on every
+save: the content is loaded again only when a file under docs/ or data/ changed.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from kb.build import (
     compat,
     contact_cards,
     content_policy,
+    further_languages,
     link_check,
     listings,
     offline,
@@ -59,6 +61,7 @@ class Options:
     poll: bool = False  # `make serve POLL=1`: look for saves instead of file events
     skip_checks: bool = False  # KB_SKIP_CHECKS=1, for the security tests only: the allowlist must hold alone
     annotate: bool = False  # in GitHub Actions: problems also as ::error workflow commands
+    one_process: bool = False  # KB_ONE_PROCESS=1: the languages one after the other (kb.build.further_languages)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ,
@@ -80,7 +83,8 @@ class Options:
         else:
             build_date = clock()
         return cls(today, build_date, environ.get("KB_DRAFTS", "") == "1", environ.get("KB_POLL", "") == "1",
-                   environ.get("KB_SKIP_CHECKS", "") == "1", environ.get("GITHUB_ACTIONS", "") == "true")
+                   environ.get("KB_SKIP_CHECKS", "") == "1", environ.get("GITHUB_ACTIONS", "") == "true",
+                   environ.get("KB_ONE_PROCESS", "") == "1")
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -114,7 +118,9 @@ class BuildSession:
         self.shared_now: tuple = ()  # ... and as the running build sees them
         self.streamed: link_check.StreamedCheck | None = None  # a full build's, reading pages as written
         self.search: search_index.IndexBuild | None = None  # a full build's indexes, fed page by page
-        self._indexed: tuple[list | None, int] = (None, 0)  # the theme's entries of this language, how many fed
+        self.fork_languages = False  # this build forks to build the further languages (kb.build.further_languages)
+        self.further: further_languages.FurtherLanguages | None = None  # ... the fork, seen from here
+        self.in_fork = False  # this process is that fork
         self.templates = CompiledTemplates()
         self._content: tuple[tuple, Content, list[Problem]] | None = None
         self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
@@ -157,8 +163,13 @@ class BuildSession:
             compat.log.warning(f"content problems, the same `kb check` reports (shown on the pages):\n{listing}")
         if compat.offline_enabled(config):
             compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
+        if outermost:
+            self.fork_languages = (self.command == "build" and not self.dirty and not self.options.one_process
+                                   and not compat.offline_enabled(config) and link_check.may_fork()
+                                   and bool(compat.further_languages(config)))
         if outermost and not self.dirty and link_check.may_fork():
-            self.streamed = link_check.StreamedCheck(Path(config.site_dir), content.site, _site_host(config))
+            self.streamed = link_check.StreamedCheck(Path(config.site_dir), content.site, _site_host(config),
+                                                     writers=2 if self.fork_languages else 1)
         if outermost and not self.dirty_rebuild:  # a dirty rebuild keeps the first build's indexes
             if self.search:
                 self.search.stop()
@@ -199,8 +210,15 @@ class BuildSession:
                 if file.abs_src_path and Path(file.abs_src_path).resolve() in drafts:
                     files.remove(file)
         start = catalogue.start_page(content)
-        if start is None or self.dirty_rebuild:
-            return files
+        if start is not None and not self.dirty_rebuild:
+            self._add_listing_pages(files, config, content, start)
+        if self.fork_languages and self.depth == 1:  # the default language's files are chosen
+            self.further = further_languages.FurtherLanguages.start(config, self._in_fork, self._before_fork_ends)
+            if self.streamed:
+                self.streamed.forked()
+        return files
+
+    def _add_listing_pages(self, files, config, content: Content, start) -> None:
         lang = compat.build_language(config, content.site.default_language)
         for listing in catalogue.listings(content, self.options.include_drafts):
             key = catalogue.listing_key(start, listing)
@@ -210,7 +228,19 @@ class BuildSession:
                           for code in content.site.languages}
             files.append(compat.generated_page(config, src_uri, catalogue.source(content, start, listing, lang),
                                                lang, alternates))
-        return files
+
+    def _in_fork(self) -> None:
+        """This process is now the fork that builds the further languages."""
+        self.in_fork, self.fork_languages, self.further = True, False, None
+        if self.streamed:
+            self.streamed.become_writer(1)
+
+    def _before_fork_ends(self) -> None:
+        """The fork's last pages and index entries go over before it ends."""
+        if self.search:
+            self.search.flush()
+        if self.streamed:
+            self.streamed.finish_writing()
 
     def page_markdown(self, markdown: str, page, config) -> str:
         """Front matter reaches the theme's templates (the title in the navigation, a
@@ -249,15 +279,12 @@ class BuildSession:
 
     def page_indexed(self, context, page, config):
         """The theme's search has split the page into entries: they go to the index of their
-        language now, not after the last page."""
-        entries = compat.search_entries(config)
-        if self.search is None or entries is None:
+        language now, not after the last page, and leave the theme's list."""
+        if self.search is None:
             return context
-        held, fed = self._indexed
-        if held is not entries:  # the first page of a language's build
-            fed = 0
-        self.search.add(entries[fed:])
-        self._indexed = (entries, len(entries))
+        entries = compat.take_search_entries(config)
+        if entries:
+            self.search.add(entries)
         return context
 
     def post_page(self, output: str, page, config) -> str:
@@ -275,6 +302,7 @@ class BuildSession:
         output = _name_controls(output, content, lang, config, page)
         if page.meta.get("generated") == "methods":
             self._write_facets(content, lang, Path(config.site_dir) / page.file.dest_uri, config.use_directory_urls)
+        compat.release_page_text(page)
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def _write_facets(self, content: Content, lang: str, start_html: Path, directory_urls: bool) -> None:
@@ -290,6 +318,8 @@ class BuildSession:
     def post_template(self, output: str, template_name: str, config) -> str:
         """static-i18n writes one 404 page, the last language's, over the others: keep the
         default language's at the root and write each other language's under its folder."""
+        if template_name == compat.SITEMAP and self.further is not None:
+            return ""  # the fork writes it, with the further languages' pages in it
         if template_name != "404.html":
             return output
         output = content_policy.declare_in_template(output, template_name, config, self.command == "serve",
@@ -312,12 +342,15 @@ class BuildSession:
         rebuild = self.dirty_rebuild  # asked before _finished() counts this build
         if not self._finished():
             return  # not the last language's build yet
+        if self.further:  # static-i18n has waited for it already, where it would have built them
+            further, self.further = self.further, None
+            further.end()
         content = self.content()[0]
         site_dir = Path(config.site_dir)
         changes.write_feeds(content, site_dir, config.site_url or "", self.options.include_drafts)
         offline_build = compat.offline_enabled(config)
         pending: Callable[[], object] | None = None
-        search, self.search, self._indexed = self.search, None, (None, 0)
+        search, self.search = self.search, None
         if search and not rebuild and (site_dir / compat.SEARCH_INDEX).is_file():
             def pending():
                 search.write(site_dir, compat.read_search_config(site_dir / compat.SEARCH_INDEX), offline_build)
@@ -346,12 +379,16 @@ class BuildSession:
             raise compat.BuildError(f"broken links in the built site:\n{listing}")
 
     def failed(self) -> None:
+        if self.in_fork:
+            return  # the fork ends now; the processes it shares are the build's to end
+        if self.further:
+            self.further.stop()
+            self.further = None
         self.depth = 0
         self.written.clear()
         if self.search:
             self.search.stop()
             self.search = None
-        self._indexed = (None, 0)
         if self.streamed:
             self.streamed.stop()
             self.streamed = None
