@@ -49,18 +49,35 @@ def on_config(config):
     if os.environ.get("KB_CONTRACT_SKIP") == "1":
         compat.skip_site_wide_outputs(config)
 
+PUT_AWAY = {}  # KB_CONTRACT_RELEASE=1: each page's HTML, compressed, from its rendering to its writing
+
+@compat.last_of_page_content
+def on_page_content(html, page, config, files):
+    if os.environ.get("KB_CONTRACT_RELEASE") != "1":
+        return html
+    compat.release_markdown(page)
+    page.content = html
+    PUT_AWAY[id(page)] = compat.put_away_html(page)
+    return page.content
+
+@compat.before_search_indexes
+def on_page_context(context, page, config, nav):
+    if id(page) in PUT_AWAY:
+        compat.take_out_html(page, PUT_AWAY.pop(id(page)))
+    return context
+
+def on_post_page(output, page, config):
+    entries = compat.take_search_entries(config)
+    if entries is not None:  # search is on (not KB_CONTRACT_SKIP)
+        _record(event="indexed", src=page.file.src_uri, entries=entries)
+    if os.environ.get("KB_CONTRACT_RELEASE") == "1":
+        compat.release_html(page)
+    return output
+
 def on_page_markdown(markdown, page, config, files):
     build, written = compat.page_languages(page, "sv")
     _record(event="page", src=page.file.src_uri, build=build, file=written,
             theme=compat.build_language(config, "sv"))
-
-@compat.after_search_indexed
-def on_page_context(context, page, config, nav):
-    entries = compat.take_search_entries(config)
-    if entries is None:  # search is off (KB_CONTRACT_SKIP)
-        return context
-    _record(event="indexed", src=page.file.src_uri, entries=entries)
-    return context
 
 def on_post_template(output, template_name, config):
     if template_name == "404.html":
@@ -183,13 +200,33 @@ def test_material_hands_over_each_pages_entries_as_the_page_is_built(recorded):
     assert all(entry["location"].split("#")[0] in pages for entry in streamed), broken(
         "take_search_entries", "a section's entry is no longer under its page's address")
     assert {e["src"] for e in events if e["event"] == "indexed" and e["entries"]} >= {"index.md", "index.en.md"}, \
-        broken("after_search_indexed", "a page's entries are not in the theme's list by then")
+        broken("take_search_entries", "a page's entries are not in the theme's list by its on_post_page")
     assert any(entry["location"].startswith("en/") for entry in streamed), broken(
         "take_search_entries", "the English pages' entries were not handed over")
     index = compat.read_search_index(out / compat.SEARCH_INDEX)
     assert index["docs"] == [], broken("take_search_entries", "the theme still writes entries that were taken")
     assert compat.read_search_config(out / compat.SEARCH_INDEX) == index["config"], broken(
         "read_search_config", "the index file no longer starts with its config")
+
+
+def test_a_pages_markdown_and_html_are_not_read_after_they_are_used(tmp_path):
+    """The build drops a page's Markdown once its HTML is made, keeps the HTML compressed
+    until the page's writing begins, and drops it once the page is written: the site and
+    the theme's search entries are the same, titles in the navigation included."""
+    project = two_language_project(tmp_path)
+    (project / "docs" / "utan-rubrik.md").write_text("Ingen rubrik och ingen titel.\n", encoding="utf-8")
+    kept, released = tmp_path / "kept", tmp_path / "released"
+    events = build_and_record(project, kept, "--strict")
+    events_released = build_and_record(project, released, "--strict", KB_CONTRACT_RELEASE="1")
+    indexed = [e for e in events if e["event"] == "indexed"]
+    assert indexed and indexed == [e for e in events_released if e["event"] == "indexed"], broken(
+        "take_out_html", "the theme's search no longer sees the HTML put back before it")
+    pages = sorted(p.relative_to(kept) for p in kept.rglob("*.html"))
+    assert pages and pages == sorted(p.relative_to(released) for p in released.rglob("*.html"))
+    assert "Utan rubrik" in (kept / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        assert (kept / page).read_bytes() == (released / page).read_bytes(), broken(
+            "release_markdown", f"{page} changes when a page's Markdown or HTML is dropped after use")
 
 
 def test_material_reads_the_offline_index_from_a_script_variable():

@@ -99,3 +99,37 @@ def test_kb_check_refuses_what_the_form_once_called_ready(tmp_path):
     path.write_text(text, encoding="utf-8")
     fixed = kb("check", "--today", TODAY, cwd=project)
     assert fixed.returncode == 0, fixed.stdout
+
+
+def test_a_save_is_judged_anew_and_a_change_to_the_contacts_judges_every_page_again(content, monkeypatch):
+    """`make serve` runs the checks on every save and reuses what each unchanged page was
+    found to hold: the saved page's new problem shows, it goes when the page is mended, and
+    a change to the lists the rules test against (data/contacts.yml) is seen on every page."""
+    from dataclasses import replace
+
+    from kb.checks import text_rules as check
+    from kb.checks.scope import Scope
+    from kb.model.dates import parse_iso_date
+
+    scope = Scope(parse_iso_date(TODAY))
+
+    def verdict(pages) -> list[str]:
+        return [str(p) for p in check.check(replace(content, pages=pages), scope)]
+
+    page = next(p for p in content.pages if p.meta and p.meta.type == "method" and p.lang == "sv")
+    before = verdict(content.pages)
+    saved = replace(page, text=page.text + "\n<REQUIRED: en mening om metoden>\n")
+    after = verdict([saved if p is page else p for p in content.pages])
+    assert [p for p in after if p not in before] and all(page.rel in p for p in after if p not in before)
+    assert verdict([replace(page) if p is page else p for p in content.pages]) == before
+
+    naming = next(p for p in content.pages if "[[tel:" in p.text)
+    declared = text_rules.declared
+
+    def without_contacts(content_):
+        found = declared(content_)
+        found.lists = dict(found.lists, dialable=[])
+        return found
+
+    monkeypatch.setattr(text_rules, "declared", without_contacts)
+    assert any(naming.rel in p and "no contact" in p for p in verdict(content.pages))

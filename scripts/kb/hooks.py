@@ -31,13 +31,14 @@ def on_page_markdown(markdown, page, config, files):
     return current().page_markdown(markdown, page, config)
 
 
+@compat.last_of_page_content
 def on_page_content(html, page, config, files):
     return current().page_content(html, page, config)
 
 
-@compat.after_search_indexed
+@compat.before_search_indexes
 def on_page_context(context, page, config, nav):
-    return current().page_indexed(context, page, config)
+    return current().page_context(context, page)
 
 
 def on_post_page(output, page, config):

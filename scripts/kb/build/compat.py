@@ -18,6 +18,7 @@ import importlib.metadata
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,9 +132,12 @@ def replace_further_builds(replacement: Callable[..., None]) -> Callable[[], Non
 #: The priority of the hook that runs after static-i18n has built every language and
 #: written the combined search index (static-i18n 1.3.1 uses -100).
 after_every_language = event_priority(-200)
-#: After Material's search plugin has split a page into its index entries (its
-#: on_page_context has the default priority, 0).
-after_search_indexed = event_priority(-50)
+#: After every other plugin's on_page_content: what the allowlist judges is the page's
+#: final HTML (MkDocs 1.6 runs hooks at priority 0 unless told otherwise).
+last_of_page_content = event_priority(-300)
+#: Before Material's search plugin splits a page into its index entries (its
+#: on_page_context has the default priority, 0), as the page's pass of writing begins.
+before_search_indexes = event_priority(50)
 #: After static-i18n has chosen each language's files (its on_files runs at -100): a page
 #: made in memory has no file on disk for it to pick in one language or the other.
 after_language_files = event_priority(-150)
@@ -308,14 +312,33 @@ def keep_out_of_collector() -> None:
     gc.freeze()
 
 
-def release_page_text(page) -> None:
+def release_markdown(page) -> None:
     """MkDocs 1.6 renders every page of a language before it writes the first, and keeps
-    each page's Markdown and HTML until the build ends; static-i18n builds each further
-    language inside the default language's build, so the default language's pages are still
-    held while the next language is rendered. Once its HTML is made (post_page), a page's
-    text is needed no more: Page.title reads the Markdown only to tell None (no source
-    read) from a title, so it keeps an empty string."""
+    each page's Markdown until the build ends, though nothing reads it once the HTML is made
+    (on_page_content). Page.title reads it only to tell None (no source read) from a title,
+    so it keeps an empty string."""
     page.markdown = ""
+
+
+def put_away_html(page) -> bytes:
+    """MkDocs 1.6 renders every page of a language (on_page_content ends that pass) before
+    it writes the first, and keeps each page's HTML in `page.content` meanwhile; nothing
+    reads it until the page's on_page_context. It is kept compressed instead, and
+    `page.content` left an empty string (not None, which Page.title reads as "not rendered")."""
+    packed = zlib.compress(page.content.encode("utf-8"), 1)
+    page.content = ""
+    return packed
+
+
+def take_out_html(page, packed: bytes) -> None:
+    """The page's HTML back, before the theme's search and templates read it."""
+    page.content = zlib.decompress(packed).decode("utf-8")
+
+
+def release_html(page) -> None:
+    """Once the page is written (on_post_page) nothing reads its HTML again, though MkDocs
+    1.6 keeps it until the build ends (and static-i18n's further languages are built inside
+    the default language's build)."""
     page.content = ""
 
 

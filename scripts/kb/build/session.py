@@ -121,6 +121,7 @@ class BuildSession:
         self.fork_languages = False  # this build forks to build the further languages (kb.build.further_languages)
         self.further: further_languages.FurtherLanguages | None = None  # ... the fork, seen from here
         self.in_fork = False  # this process is that fork
+        self._put_away: dict[int, bytes] = {}  # each rendered page's HTML, compressed, until it is written
         self.templates = CompiledTemplates()
         self._content: tuple[tuple, Content, list[Problem]] | None = None
         self.repository: Repository | None = None  # mkdocs.yml's extra.repository: where changes are proposed
@@ -270,26 +271,33 @@ class BuildSession:
         build (kb check should have said so first); `make serve` publishes the page without
         it and says so in the terminal."""
         html, removed = pages.html(html, page.meta)
+        compat.release_markdown(page)
+        page.content = html
+        self._put_away[id(page)] = compat.put_away_html(page)
         if removed:
             listing = "\n".join(f"docs/{page.file.src_uri}: {removal.message}" for removal in removed)
             if config.strict:
                 raise compat.BuildError(f"the allowlist removed this from the page (run `kb check`):\n{listing}")
             compat.log.warning(f"the allowlist removed this from the page, which is published without it:\n{listing}")
-        return html
+        return page.content  # "": the HTML is put away until the page is written
 
-    def page_indexed(self, context, page, config):
-        """The theme's search has split the page into entries: they go to the index of their
-        language now, not after the last page, and leave the theme's list."""
-        if self.search is None:
-            return context
-        entries = compat.take_search_entries(config)
-        if entries:
-            self.search.add(entries)
+    def page_context(self, context, page):
+        """The page's HTML, put away since it was rendered (see page_content), is back for
+        the theme's search and templates."""
+        packed = self._put_away.pop(id(page), None)
+        if packed is not None:
+            compat.take_out_html(page, packed)
         return context
 
     def post_page(self, output: str, page, config) -> str:
         """Listings go in now, after search has indexed the page; pages in other languages
-        than the default search their own language's index."""
+        than the default search their own language's index. The theme's search has split
+        the page into entries: they go to the index of their language now, not after the
+        last page, and leave the theme's list."""
+        if self.search is not None:
+            entries = compat.take_search_entries(config)
+            if entries:
+                self.search.add(entries)
         self._page_written(Path(config.site_dir) / page.file.dest_uri)
         output = pages.output(output, page.meta)
         output = content_policy.declare(output, page, config, self.command == "serve", self.templates)
@@ -302,7 +310,7 @@ class BuildSession:
         output = _name_controls(output, content, lang, config, page)
         if page.meta.get("generated") == "methods":
             self._write_facets(content, lang, Path(config.site_dir) / page.file.dest_uri, config.use_directory_urls)
-        compat.release_page_text(page)
+        compat.release_html(page)
         return output if lang == default else compat.search_in_language_folder(output, lang)
 
     def _write_facets(self, content: Content, lang: str, start_html: Path, directory_urls: bool) -> None:
@@ -381,6 +389,7 @@ class BuildSession:
     def failed(self) -> None:
         if self.in_fork:
             return  # the fork ends now; the processes it shares are the build's to end
+        self._put_away.clear()
         if self.further:
             self.further.stop()
             self.further = None

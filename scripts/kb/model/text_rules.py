@@ -188,8 +188,8 @@ def declared(content) -> Declared:
 # --- the engine (overrides/assets/kb-share.js holds its JavaScript twin) ------------------
 
 @functools.cache
-def _compiled(pattern: str, ignore_case: bool) -> re.Pattern:
-    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+def _compiled(pattern: str, ignore_case: bool, multiline: bool = False) -> re.Pattern:
+    return re.compile(pattern, (re.IGNORECASE if ignore_case else 0) | (re.MULTILINE if multiline else 0))
 
 
 def check_digit_fits(number: str) -> bool:
@@ -232,7 +232,7 @@ def findings(declared_rules: Declared, text: str, page_type: str, lang: str,
     # most pages match no rule anywhere: one search of the whole text per rule instead of a loop over lines
     lowered = text.lower() if any(r.quick for r in rules) else ""
     rules = [r for r in rules if not r.quick or any(word in lowered for word in r.quick)]
-    rules = [r for r in rules if re.search(r.pattern, text, re.MULTILINE | (re.IGNORECASE if r.ignore_case else 0))]
+    rules = [r for r in rules if _compiled(r.pattern, r.ignore_case, True).search(text)]
     if not rules:
         return
     lines = text.split("\n")
