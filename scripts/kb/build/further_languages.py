@@ -88,6 +88,8 @@ def _build_in_fork(config, in_fork: Callable[[], None], before_exit: Callable[[]
         code = 0
     except compat.Abort as exc:  # MkDocs has logged why; this is its last line ("Aborted with …")
         compat.log.error(str(exc))
+    except KeyboardInterrupt:
+        pass  # Ctrl-C reaches both processes: the build says so once
     except BaseException:  # noqa: BLE001 - whatever happens, the fork ends here, not in the caller
         traceback.print_exc()
     finally:
