@@ -162,6 +162,8 @@ class BuildSession:
             # all while a new method still holds its placeholders.
             self.preview_problems = problems
             compat.log.warning(f"content problems, the same `kb check` reports (shown on the pages):\n{listing}")
+        if self.command == "build" and outermost:
+            load.release_front_matter(content)  # the checks have read it; `make serve` checks again on a save
         if compat.offline_enabled(config):
             compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
         if outermost:

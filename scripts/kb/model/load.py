@@ -133,6 +133,16 @@ def load(site: Site) -> Content:
     return content
 
 
+def release_front_matter(content: Content) -> None:
+    """Drop each page's front matter as written (the YAML with a line for every key: 100 MB
+    at 10,000 methods), which only the checks read, once they have run: `mkdocs build`
+    renders from the validated `meta`. The pages are forgotten by the cache of pages read
+    before, so a later load in this process reads them again, front matter and all."""
+    for page in content.pages:
+        page.doc = None
+        _read_before.pop(page.path, None)
+
+
 # --- the files under docs/ ------------------------------------------------------------
 
 
