@@ -149,3 +149,26 @@ def test_random_pages_give_problems_never_exceptions(fuzz_site, meta, body, raw_
         assert isinstance(problem, Problem)
         assert problem.path.startswith("docs/fuzz") and problem.message
         assert problem.line is None or problem.line >= 1
+
+
+def test_content_loaded_again_after_the_build_dropped_the_front_matter_is_judged_as_before(tmp_path):
+    """`mkdocs build` drops each page's front matter as written once the checks have read
+    it. A later load in the same process reads those pages again: a vetted method without
+    vetted_by, which only the front matter as written shows, is still found."""
+    project = make_site(tmp_path)
+    method = next(p for p in sorted((project / "docs" / "metoder").rglob("*.md")) if p.suffixes == [".md"]
+                  and "\ntype: method\n" in p.read_text(encoding="utf-8")
+                  and "\nstatus: review\n" in p.read_text(encoding="utf-8"))
+    text = method.read_text(encoding="utf-8")
+    method.write_text(text.replace("\nstatus: review\n", "\nstatus: vetted\n", 1), encoding="utf-8")
+    assert "status: vetted" in method.read_text(encoding="utf-8")
+    site = load_site(project)
+    scope = Scope(date.fromisoformat("2026-12-07"))
+    first = load.load(site)
+    before = [str(p) for p in checks.run(first, scope)]
+    assert any("vetted" in p and method.name in p for p in before), before
+    load.release_front_matter(first)
+    assert all(page.doc is None for page in first.pages)
+    again = load.load(site)
+    assert all(page.doc is not None for page in again.pages if page.meta is not None)
+    assert [str(p) for p in checks.run(again, scope)] == before
