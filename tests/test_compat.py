@@ -56,9 +56,8 @@ def on_page_content(html, page, config, files):
     if os.environ.get("KB_CONTRACT_RELEASE") != "1":
         return html
     compat.release_markdown(page)
-    page.content = html
-    PUT_AWAY[id(page)] = compat.put_away_html(page)
-    return page.content
+    PUT_AWAY[id(page)] = compat.put_away_html(html)
+    return ""
 
 @compat.before_search_indexes
 def on_page_context(context, page, config, nav):

@@ -320,14 +320,13 @@ def release_markdown(page) -> None:
     page.markdown = ""
 
 
-def put_away_html(page) -> bytes:
+def put_away_html(html: str) -> bytes:
     """MkDocs 1.6 renders every page of a language (on_page_content ends that pass) before
     it writes the first, and keeps each page's HTML in `page.content` meanwhile; nothing
-    reads it until the page's on_page_context. It is kept compressed instead, and
-    `page.content` left an empty string (not None, which Page.title reads as "not rendered")."""
-    packed = zlib.compress(page.content.encode("utf-8"), 1)
-    page.content = ""
-    return packed
+    reads it until the page's on_page_context. It is kept compressed instead, and the hook
+    returns an empty string for `page.content` (not None, which Page.title reads as "not
+    rendered")."""
+    return zlib.compress(html.encode("utf-8"), 1)
 
 
 def take_out_html(page, packed: bytes) -> None:

@@ -167,10 +167,10 @@ class BuildSession:
         if compat.offline_enabled(config):
             compat.use_local_worker_polyfill(config, offline.SHIM_TARGET)
         if outermost:
-            self.fork_languages = (self.command == "build" and not self.dirty and not self.options.one_process
-                                   and not compat.offline_enabled(config) and link_check.may_fork()
-                                   and bool(compat.further_languages(config)))
+            self.fork_languages = False
         if outermost and not self.dirty and link_check.may_fork():
+            self.fork_languages = (self.command == "build" and not self.options.one_process
+                                   and not compat.offline_enabled(config) and bool(compat.further_languages(config)))
             self.streamed = link_check.StreamedCheck(Path(config.site_dir), content.site, _site_host(config),
                                                      writers=2 if self.fork_languages else 1)
         if outermost and not self.dirty_rebuild:  # a dirty rebuild keeps the first build's indexes
@@ -271,17 +271,17 @@ class BuildSession:
     def page_content(self, html: str, page, config) -> str:
         """What the page publishes has passed the allowlist. Anything it removed stops a strict
         build (kb check should have said so first); `make serve` publishes the page without
-        it and says so in the terminal."""
+        it and says so in the terminal. Until the page is written, its Markdown is dropped
+        and its HTML kept compressed (see compat.put_away_html)."""
         html, removed = pages.html(html, page.meta)
         compat.release_markdown(page)
-        page.content = html
-        self._put_away[id(page)] = compat.put_away_html(page)
+        self._put_away[id(page)] = compat.put_away_html(html)
         if removed:
             listing = "\n".join(f"docs/{page.file.src_uri}: {removal.message}" for removal in removed)
             if config.strict:
                 raise compat.BuildError(f"the allowlist removed this from the page (run `kb check`):\n{listing}")
             compat.log.warning(f"the allowlist removed this from the page, which is published without it:\n{listing}")
-        return page.content  # "": the HTML is put away until the page is written
+        return ""  # the HTML is put away until the page is written (page_context)
 
     def page_context(self, context, page):
         """The page's HTML, put away since it was rendered (see page_content), is back for
